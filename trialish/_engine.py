@@ -1,0 +1,311 @@
+"""Run one test: its phases, waiting for Deferreds and coroutines, with timeouts.
+
+A test's procedure (setUp -> test -> cleanups LIFO -> tearDown -> janitor) is
+written as a generator that *yields* a :class:`_Wait` whenever a phase hands
+back something unfinished.  :meth:`Engine.run` steps it: a Deferred that has
+already fired is resumed on the spot, so a synchronous or already-fired test
+never costs a reactor turn; only a Deferred that is still waiting makes
+``run`` return a Deferred of the report, resumed by the reactor later.
+
+The engine never starts or stops the reactor; the session does (through
+:mod:`_reactor`), and only when ``run`` returns a Deferred.
+"""
+
+from __future__ import annotations
+
+import inspect
+import time
+import unittest
+from dataclasses import dataclass
+from typing import Any, Callable, Generator
+
+from twisted.internet.defer import Deferred, TimeoutError as DeferredTimeout
+from twisted.python.failure import Failure
+
+from . import _attributes
+from ._janitor import Janitor
+from ._logcapture import LogCapture, TestContext
+from ._outcome import TEST_PHASE, Collector, Todo
+from ._results import Kind, TestReport
+from ._testcase import waits_for_results
+
+_TIMED_OUT = object()
+_EXPECTED_FAILURE_REASON = "@unittest.expectedFailure"
+
+
+@dataclass
+class _Wait:
+    """What the procedure yields: a Deferred to wait for, and for how long."""
+
+    deferred: Deferred
+    timeout: float | None
+    label: str
+
+
+Procedure = Generator[_Wait, Any, None]
+
+
+class SynchronousResultError(TypeError):
+    """A SynchronousTestCase phase handed back a Deferred or a coroutine."""
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    default_timeout: float = 120.0
+    tb_detail: str = "default"
+
+
+class Engine:
+    """Runs tests one at a time and turns each into a single TestReport."""
+
+    def __init__(
+        self,
+        settings: EngineSettings,
+        logs: LogCapture,
+        janitor: Janitor,
+        call_later: Callable[..., Any],
+    ) -> None:
+        self.settings = settings
+        self.logs = logs
+        self.janitor = janitor
+        self._call_later = call_later
+        self.interrupted = False  # a test raised KeyboardInterrupt
+
+    # -- entry point -------------------------------------------------------
+
+    def run(self, test_id: str, make_case: Callable[[], Any], method_name: str) -> TestReport | Deferred:
+        """Run one test; return its report, or a Deferred of it if it waits."""
+        started = time.perf_counter()
+        context = self.logs.begin_test(test_id)
+        collector = Collector(test_id, tb_detail=self.settings.tb_detail)
+        procedure = self._procedure(make_case, method_name, collector, context)
+        return self._step(procedure, None, None, (collector, context, started))
+
+    # -- the driver ----------------------------------------------------------
+
+    def _step(self, procedure: Procedure, send: Any, done: Deferred | None, finish: tuple) -> Any:
+        """Advance ``procedure`` until it waits on a Deferred that has not fired."""
+        while True:
+            try:
+                wait = procedure.send(send)
+            except StopIteration:
+                report = self._finish(*finish)
+                if done is None:
+                    return report
+                done.callback(report)
+                return None
+            box: list[Any] = []
+            wait.deferred.addBoth(box.append)
+            if box:
+                send = box[0]
+                continue
+            if done is None:
+                done = Deferred()
+            self._wait_later(procedure, wait, box, done, finish)
+            return done
+
+    def _wait_later(self, procedure: Procedure, wait: _Wait, box: list, done: Deferred, finish: tuple) -> None:
+        state = {"resumed": False}
+        timer = None
+
+        def resume(value: Any) -> None:
+            if state["resumed"]:
+                return
+            state["resumed"] = True
+            if timer is not None and timer.active():
+                timer.cancel()
+            self._step(procedure, value, done, finish)
+
+        def on_result(_: Any) -> None:
+            resume(box[0])
+
+        def on_timeout() -> None:
+            if state["resumed"]:
+                return
+            state["resumed"] = True
+            wait.deferred.cancel()
+            self._step(procedure, _TIMED_OUT, done, finish)
+
+        if wait.timeout is not None:
+            timer = self._call_later(wait.timeout, on_timeout)
+        wait.deferred.addBoth(on_result)
+
+    def _finish(self, collector: Collector, context: TestContext, started: float) -> TestReport:
+        for failure in context.take_errors():
+            from ._failures import format_failure
+
+            collector.add_text(
+                Kind.ERROR, "log", f"{failure.type.__module__}.{failure.type.__qualname__}",
+                format_failure(failure, self.settings.tb_detail),
+            )
+        warning_lines = context.warning_lines()
+        self.logs.end_test(context)
+        return collector.finish(time.perf_counter() - started, warning_lines)
+
+    # -- the procedure -------------------------------------------------------
+
+    def _procedure(self, make_case: Callable[[], Any], method_name: str, collector: Collector, context: TestContext) -> Procedure:
+        try:
+            case = make_case()
+        except BaseException as exc:
+            collector.add("construct", exc)
+            return
+        skip_reason = _attributes.lookup(case, method_name, "skip")
+        if skip_reason is None:
+            skip_reason = _attributes.stdlib_skip_reason(case, method_name)
+        if skip_reason is not None:
+            collector.skip(str(skip_reason))
+            return
+        case._trialish = context
+        with context.capturing_warnings(_attributes.lookup(case, method_name, "suppress", ())):
+            if not hasattr(case, "_trialish_driven") and _is_plain_stdlib(case):
+                _run_stdlib_case(case, collector)
+            else:
+                yield from self._run_phases(case, method_name, collector)
+            yield from self._clean_reactor(collector)
+
+    def _run_phases(self, case: Any, method_name: str, collector: Collector) -> Procedure:
+        collector.failure_exception = getattr(case, "failureException", AssertionError)
+        todo = Todo.from_attribute(_attributes.lookup(case, method_name, "todo"))
+        if todo is None and _attributes.expects_failure(case, method_name):
+            todo = Todo(_EXPECTED_FAILURE_REASON)
+        collector.todo = todo
+        waits = waits_for_results(case)
+        timeout = None
+        if waits:
+            try:
+                timeout = _attributes.timeout_for(case, method_name, self.settings.default_timeout)
+            except _attributes.TimeoutValueError as exc:
+                collector.add("setUp", exc)
+                return
+        describe = repr(case)
+        setup_ok = yield from self._phase("setUp", "setUp", case.setUp, collector, waits, timeout, describe)
+        if setup_ok:
+            method = getattr(case, method_name)
+            yield from self._phase(TEST_PHASE, method_name, method, collector, waits, timeout, describe)
+        cleanups = getattr(case, "_cleanups", None) or []
+        while cleanups:
+            function, args, kwargs = cleanups.pop()
+            name = getattr(function, "__name__", repr(function))
+            yield from self._phase(
+                "cleanup", f"cleanup function {name}", lambda: function(*args, **kwargs),
+                collector, waits, timeout, describe,
+            )
+        if setup_ok:
+            yield from self._phase("tearDown", "tearDown", case.tearDown, collector, waits, timeout, describe)
+
+    def _phase(
+        self, phase: str, label: str, function: Callable[[], Any], collector: Collector,
+        waits: bool, timeout: float | None, describe: str,
+    ) -> Generator[_Wait, Any, bool]:
+        """Call one phase; wait for what it returns. True if it succeeded."""
+        try:
+            if inspect.isgeneratorfunction(function):
+                raise TypeError(
+                    f"{label} is a generator function and therefore will never run "
+                    "(did you mean 'async def'?)"
+                )
+            result = function()
+        except BaseException as exc:
+            self._note(phase, exc, collector)
+            return False
+        is_coroutine = inspect.iscoroutine(result)
+        if not (is_coroutine or isinstance(result, Deferred)):
+            return True
+        if not waits:
+            _discard(result)
+            collector.add(phase, SynchronousResultError(
+                f"{label} returned a {'coroutine' if is_coroutine else 'Deferred'}, which a "
+                "SynchronousTestCase never waits for: subclass trialish.TestCase instead"
+            ))
+            return False
+        deferred = Deferred.fromCoroutine(result) if is_coroutine else result
+        outcome = yield _Wait(deferred, timeout, label)
+        if outcome is _TIMED_OUT:
+            collector.add(phase, DeferredTimeout(f"{describe} ({label}) still running at {timeout} secs"))
+            return False
+        if isinstance(outcome, Failure):
+            self._note(phase, outcome, collector)
+            return False
+        return True
+
+    def _note(self, phase: str, error: Any, collector: Collector) -> None:
+        if isinstance(error, KeyboardInterrupt) or (
+            isinstance(error, Failure) and error.check(KeyboardInterrupt)
+        ):
+            self.interrupted = True
+        collector.add(phase, error)
+
+    def _clean_reactor(self, collector: Collector) -> Procedure:
+        """Give leftovers two reactor turns to go away, then report and remove them."""
+        if not self.janitor.might_be_dirty():
+            return
+        for _ in range(2):
+            yield _Wait(self.janitor.turn(), None, "reactor turn")
+            if not self.janitor.might_be_dirty():
+                return
+        text = self.janitor.clean()
+        if text:
+            collector.add_text(Kind.ERROR, "janitor", "trialish.DirtyReactorAggregateError", text)
+
+
+def _discard(result: Any) -> None:
+    """Silence a coroutine or Deferred nobody will wait for."""
+    if inspect.iscoroutine(result):
+        result.close()
+    else:
+        result.addErrback(lambda _: None)
+
+
+def _is_plain_stdlib(case: Any) -> bool:
+    """A stdlib TestCase that is neither trialish's nor trial's runs via run()."""
+    from ._testcase import SynchronousTestCase, is_trial_case
+
+    return not isinstance(case, SynchronousTestCase) and not is_trial_case(case)
+
+
+class _StdlibResult(unittest.TestResult):
+    """Receives a stdlib TestCase's own run() and feeds the Collector."""
+
+    def __init__(self, collector: Collector) -> None:
+        super().__init__()
+        self.collector = collector
+
+    def _add(self, kind: Kind, err: Any) -> None:
+        from ._failures import frames_of_traceback, qualified_name, render
+
+        exc_type, value, tb = err
+        text = render(exc_type, value, frames_of_traceback(tb), self.collector.tb_detail)
+        self.collector.add_text(kind, TEST_PHASE, qualified_name(exc_type), text)
+
+    def addError(self, test: Any, err: Any) -> None:
+        if issubclass(err[0], KeyboardInterrupt):
+            raise err[1]
+        self._add(Kind.ERROR, err)
+
+    def addFailure(self, test: Any, err: Any) -> None:
+        self._add(Kind.FAILURE, err)
+
+    def addSkip(self, test: Any, reason: str) -> None:
+        self.collector.skip(reason)
+
+    def addExpectedFailure(self, test: Any, err: Any) -> None:
+        self.collector.todo = self.collector.todo or Todo(_EXPECTED_FAILURE_REASON)
+        self.collector.add_expected(TEST_PHASE, err[1])
+
+    def addUnexpectedSuccess(self, test: Any) -> None:
+        self.collector.todo = self.collector.todo or Todo(_EXPECTED_FAILURE_REASON)
+
+    def addSubTest(self, test: Any, subtest: Any, err: Any) -> None:
+        if err is None:
+            return
+        kind = Kind.FAILURE if issubclass(err[0], test.failureException) else Kind.ERROR
+        from ._failures import frames_of_traceback, qualified_name, render
+
+        exc_type, value, tb = err
+        text = f"{subtest._subDescription()}\n" + render(exc_type, value, frames_of_traceback(tb))
+        self.collector.add_text(kind, TEST_PHASE, qualified_name(exc_type), text)
+
+
+def _run_stdlib_case(case: Any, collector: Collector) -> None:
+    case.run(_StdlibResult(collector))

@@ -1,0 +1,106 @@
+"""Turn exceptions and Failures into text, the way trial prints them.
+
+trial prints ``Failure.getTraceback()``: a Python-style traceback whose last
+line names the exception by its qualified name (``builtins.ValueError: x``).
+We produce the same shape from either a live exception or a Failure, leaving
+out trialish's own frames and stdlib ``unittest`` internals (the frames whose
+module sets ``__unittest``), so that the user sees their own code.
+"""
+
+from __future__ import annotations
+
+import linecache
+import os
+import types
+from typing import Any, Iterable
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+# trial's own TestCase machinery is framework code too, when we drive it.
+_TRIAL_DIR = os.sep + os.path.join("twisted", "trial", "_")
+
+# (function name, file name, line number) -- the part of a frame we print.
+FrameTuple = tuple[str, str, int]
+
+TB_FORMATS = {"default", "brief", "verbose"}
+
+
+def qualified_name(exc_type: type) -> str:
+    return f"{exc_type.__module__}.{exc_type.__qualname__}"
+
+
+def _safe_str(value: object) -> str:
+    try:
+        return str(value)
+    except BaseException as exc:  # a broken __str__ must not break the run
+        return f"<unprintable {type(value).__name__} object: {type(exc).__name__}>"
+
+
+def _hidden(filename: str, frame_globals: dict[str, Any] | None) -> bool:
+    if filename.startswith(_PACKAGE_DIR) or _TRIAL_DIR in filename:
+        return True
+    return bool(frame_globals and frame_globals.get("__unittest"))
+
+
+def frames_of_traceback(tb: types.TracebackType | None) -> list[FrameTuple]:
+    frames: list[FrameTuple] = []
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if not _hidden(code.co_filename, tb.tb_frame.f_globals):
+            frames.append((code.co_name, code.co_filename, tb.tb_lineno))
+        tb = tb.tb_next
+    return frames
+
+
+def _frames_of_failure(failure: Any) -> list[FrameTuple]:
+    frames = []
+    for name, filename, lineno, _locals, frame_globals in failure.frames:
+        if filename.startswith(_PACKAGE_DIR) or _TRIAL_DIR in filename:
+            continue
+        globals_dict = dict(frame_globals) if frame_globals else None
+        if globals_dict and globals_dict.get("__unittest"):
+            continue
+        frames.append((name, filename, lineno))
+    return frames
+
+
+def render(
+    exc_type: type, value: object, frames: Iterable[FrameTuple], detail: str = "default"
+) -> str:
+    """Render a traceback in trial's (Failure's) text layout."""
+    frames = list(frames)
+    lines: list[str] = []
+    message = _safe_str(value)
+    if detail == "brief":
+        head = "Traceback" if frames else "Traceback (failure with no frames)"
+        lines.append(f"{head}: {qualified_name(exc_type)}: {message}\n")
+        lines.extend(f"{filename}:{lineno}:{name}\n" for name, filename, lineno in frames)
+        return "".join(lines)
+    lines.append("Traceback (most recent call last):\n")
+    if not frames:
+        lines.append("Failure: ")
+    for name, filename, lineno in frames:
+        if detail == "verbose":
+            lines.append(f"{filename}:{lineno}: {name}(...)\n")
+        else:
+            lines.append(f'  File "{filename}", line {lineno}, in {name}\n')
+            source = linecache.getline(filename, lineno).strip()
+            lines.append(f"    {source}\n")
+    lines.append(f"{qualified_name(exc_type)}: {message}\n")
+    return "".join(lines)
+
+
+def format_exception(exc: BaseException, detail: str = "default") -> str:
+    """Format a live exception (with its ``__traceback__``)."""
+    return render(type(exc), exc, frames_of_traceback(exc.__traceback__), detail)
+
+
+def format_failure(failure: Any, detail: str = "default") -> str:
+    """Format a ``twisted.python.failure.Failure``."""
+    return render(failure.type, failure.value, _frames_of_failure(failure), detail)
+
+
+def format_any(error: Any, detail: str = "default") -> str:
+    """Format an exception or a Failure, whichever ``error`` is."""
+    if hasattr(error, "getTraceback"):  # a twisted Failure (itself a BaseException)
+        return format_failure(error, detail)
+    return format_exception(error, detail)

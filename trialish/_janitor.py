@@ -1,0 +1,109 @@
+"""Find what a test left in the reactor, report it, and remove it.
+
+Checking must be cheap because it runs after every test: when the reactor
+module was never imported there is nothing to check, and otherwise we only
+look at the reactor's delayed calls and at the selectables that are not the
+reactor's own (its waker and signal pipes).  Only when something is
+left over does the engine give the reactor two turns (to let a closing
+port or connection finish) before calling :meth:`Janitor.clean`.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Callable
+
+from ._failures import render
+
+
+class DirtyReactorAggregateError(Exception):
+    """The reactor still held delayed calls or selectables after a test."""
+
+
+DirtyReactorAggregateError.__module__ = "trialish"
+
+
+class Janitor:
+    def __init__(self, turn: Callable[[], Any]) -> None:
+        self._turn = turn
+
+    @staticmethod
+    def _reactor() -> Any | None:
+        """The installed reactor, without installing one."""
+        return sys.modules.get("twisted.internet.reactor")
+
+    def _selectables(self, reactor: Any) -> set[Any]:
+        try:
+            return set(reactor.getReaders()) | set(reactor.getWriters())
+        except (AttributeError, NotImplementedError):
+            return set()
+
+    def _new_selectables(self, reactor: Any) -> list[Any]:
+        """Selectables a test added: all but the reactor's own (its waker...)."""
+        own = set(getattr(reactor, "_internalReaders", ()))
+        waker = getattr(reactor, "waker", None)
+        if waker is not None:
+            own.add(waker)
+        return [s for s in self._selectables(reactor) if s not in own]
+
+    def _pending_calls(self, reactor: Any) -> list[Any]:
+        return [call for call in reactor.getDelayedCalls() if call.active()]
+
+    def might_be_dirty(self) -> bool:
+        reactor = self._reactor()
+        if reactor is None:
+            return False
+        return bool(self._pending_calls(reactor) or self._new_selectables(reactor))
+
+    def turn(self) -> Any:
+        """A Deferred that fires after one reactor iteration."""
+        return self._turn()
+
+    def clean(self) -> str:
+        """Cancel leftover calls, drop leftover selectables; describe them."""
+        reactor = self._reactor()
+        if reactor is None:
+            return ""
+        calls = self._pending_calls(reactor)
+        call_texts = []
+        for call in calls:
+            call_texts.append(str(call))
+            call.cancel()
+        selectables = self._new_selectables(reactor)
+        selectable_texts = []
+        for selectable in selectables:
+            selectable_texts.append(repr(selectable))
+            _remove(reactor, selectable)
+        if not (call_texts or selectable_texts):
+            return ""
+        message = "Reactor was unclean."
+        if call_texts:
+            message += (
+                "\nDelayedCalls: (set twisted.internet.base.DelayedCall.debug = True to debug)\n"
+                + "\n".join(call_texts)
+            )
+        if selectable_texts:
+            message += "\nSelectables:\n" + "\n".join(selectable_texts)
+        return render(DirtyReactorAggregateError, message, [])
+
+
+def _remove(reactor: Any, selectable: Any) -> None:
+    """Take a selectable out of the reactor and release its file descriptor."""
+    for remove in (reactor.removeReader, reactor.removeWriter):
+        try:
+            remove(selectable)
+        except Exception:
+            pass
+    signal_process = getattr(selectable, "signalProcess", None)
+    if callable(signal_process):
+        try:
+            signal_process("KILL")
+        except Exception:
+            pass
+        return
+    sock = getattr(selectable, "socket", None)
+    if sock is not None:
+        try:
+            sock.close()
+        except Exception:
+            pass

@@ -1,0 +1,189 @@
+"""Everything a run logs: test.log, logged errors and warnings, per test.
+
+One :class:`LogCapture` per run observes twisted.logger (and so
+twisted.python.log), the stdlib ``logging`` module and ``warnings``.  It
+writes every event to ``test.log`` in twisted's classic line format and hands
+the errors and warnings of the running test to that test's
+:class:`TestContext`, so they are reported on the test that produced them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dis
+import logging
+import time
+import warnings
+from typing import Any, Callable, Iterable, Iterator, TextIO
+
+_TIME_FORMAT = "%Y-%m-%d %H:%M:%S%z"
+
+
+class TestContext:
+    """The errors and warnings one test produced, and what it flushed."""
+
+    def __init__(self, log_line: Callable[[str], None] | None = None) -> None:
+        self.errors: list[Any] = []
+        self.warnings: list[dict[str, Any]] = []
+        self._log_line = log_line
+
+    # -- errors ------------------------------------------------------------
+
+    def flush_errors(self, types: tuple[type, ...] = ()) -> list[Any]:
+        if not types:
+            flushed, self.errors = self.errors, []
+            return flushed
+        flushed = [f for f in self.errors if f.check(*types)]
+        self.errors = [f for f in self.errors if not f.check(*types)]
+        return flushed
+
+    def take_errors(self) -> list[Any]:
+        return self.flush_errors()
+
+    # -- warnings ------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def capturing_warnings(self, suppress: Iterable[Any] = ()) -> Iterator[None]:
+        """Record every warning raised inside, except the suppressed ones."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            for args, kwargs in suppress or ():
+                warnings.filterwarnings(*args, **kwargs)
+            warnings.showwarning = self._record_warning
+            yield
+
+    def _record_warning(
+        self, message: Any, category: type, filename: str, lineno: int,
+        file: Any = None, line: Any = None,
+    ) -> None:
+        self.warnings.append(
+            {"message": str(message), "category": category, "filename": filename, "lineno": lineno}
+        )
+        if self._log_line is not None:
+            self._log_line(f"{filename}:{lineno}: {category.__name__}: {message}")
+
+    def flush_warnings(self, offending: list[Callable[..., Any]] | None = None) -> list[dict[str, Any]]:
+        if offending is None:
+            flushed, self.warnings = self.warnings, []
+            return flushed
+        spans = [_code_span(function) for function in offending]
+        flushed = [w for w in self.warnings if any(_in_span(w, span) for span in spans)]
+        self.warnings = [w for w in self.warnings if w not in flushed]
+        return flushed
+
+    def warning_lines(self) -> list[str]:
+        """The unflushed warnings as trial prints them, each once."""
+        lines: list[str] = []
+        for w in self.warnings:
+            line = f"{w['filename']}:{w['lineno']}: {w['category'].__name__}: {w['message']}"
+            if line not in lines:
+                lines.append(line)
+        return lines
+
+
+def _code_span(function: Callable[..., Any]) -> tuple[str, int, int]:
+    code = getattr(getattr(function, "__func__", function), "__code__")
+    lines = [line for _, line in dis.findlinestarts(code) if line is not None]
+    return code.co_filename, min(lines), max(lines)
+
+
+def _in_span(warning: dict[str, Any], span: tuple[str, int, int]) -> bool:
+    filename, first, last = span
+    return warning["filename"] == filename and first <= warning["lineno"] <= last
+
+
+class _LoggingBridge(logging.Handler):
+    """Send stdlib ``logging`` records to test.log."""
+
+    def __init__(self, capture: "LogCapture") -> None:
+        super().__init__(logging.DEBUG)
+        self.capture = capture
+        self.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.capture.write_line(self.format(record), system=record.name)
+        except Exception:  # logging must never break a test
+            self.handleError(record)
+
+
+class LogCapture:
+    """Owns test.log and routes log events to the running test."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.current: TestContext | None = None
+        self._stamp_second = -1
+        self._stamp = ""
+        self._bridge: _LoggingBridge | None = None
+        self._old_root_level = logging.WARNING
+
+    # -- lifecycle -----------------------------------------------------------
+
+    def start(self) -> None:
+        from twisted.logger import globalLogBeginner
+
+        globalLogBeginner.beginLoggingTo([self.observe], redirectStandardIO=False)
+        self._bridge = _LoggingBridge(self)
+        root = logging.getLogger()
+        self._old_root_level = root.level
+        root.addHandler(self._bridge)
+        root.setLevel(logging.DEBUG)
+
+    def stop(self) -> None:
+        if self._bridge is not None:
+            root = logging.getLogger()
+            root.removeHandler(self._bridge)
+            root.setLevel(self._old_root_level)
+            self._bridge = None
+        self.flush()
+
+    def flush(self) -> None:
+        with contextlib.suppress(Exception):
+            self.stream.flush()
+
+    def begin_test(self, test_id: str) -> TestContext:
+        self.write_line(f"--> {test_id} <--")
+        self.current = TestContext(self.write_line)
+        return self.current
+
+    def end_test(self, context: TestContext) -> None:
+        if self.current is context:
+            self.current = None
+        self.flush()
+
+    # -- writing ---------------------------------------------------------------
+
+    def _timestamp(self, when: float | None = None) -> str:
+        now = time.time() if when is None else when
+        second = int(now)
+        if second != self._stamp_second or when is not None:
+            stamp = time.strftime(_TIME_FORMAT, time.localtime(now))
+            if when is not None:
+                return stamp
+            self._stamp_second, self._stamp = second, stamp
+        return self._stamp
+
+    def write_line(self, text: str, system: str = "-", when: float | None = None) -> None:
+        prefix = f"{self._timestamp(when)} [{system}] "
+        body = text.replace("\n", "\n\t")
+        try:
+            self.stream.write(f"{prefix}{body}\n")
+        except Exception:  # a closed or broken log stream must not stop the run
+            pass
+
+    def observe(self, event: dict[str, Any]) -> None:
+        """The twisted.logger observer: log every event, keep errors per test."""
+        failure = event.get("log_failure")
+        legacy_failure = event.get("failure") if event.get("isError") else None
+        error = failure if failure is not None else legacy_failure
+        if error is not None and event.get("isError", 1) and self.current is not None:
+            self.current.errors.append(error)
+        from twisted.logger import formatEvent
+
+        text = formatEvent(event)
+        if failure is not None and "log_text" not in event:
+            text = f"{text}\n{failure.getTraceback()}".lstrip("\n")
+        if not text:
+            return
+        self.write_line(text.rstrip("\n"), str(event.get("log_system", "-")), event.get("log_time"))
