@@ -20,6 +20,9 @@ class FailTest(AssertionError):
     """Raised when a test assertion fails (trial's name for it)."""
 
 
+FailTest.__module__ = "trialish"  # its public name, as shown in tracebacks
+
+
 def _failure_type():
     from twisted.python.failure import Failure
 

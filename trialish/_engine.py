@@ -49,6 +49,9 @@ class SynchronousResultError(TypeError):
     """A SynchronousTestCase phase handed back a Deferred or a coroutine."""
 
 
+SynchronousResultError.__module__ = "trialish"
+
+
 @dataclass(frozen=True)
 class EngineSettings:
     default_timeout: float = 120.0

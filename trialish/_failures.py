@@ -41,6 +41,17 @@ def _hidden(filename: str, frame_globals: dict[str, Any] | None) -> bool:
     return bool(frame_globals and frame_globals.get("__unittest"))
 
 
+_DEFER_FILE = os.path.join("twisted", "internet", "defer.py")
+
+
+def _drop_leading_defer(frames: list[FrameTuple]) -> list[FrameTuple]:
+    """Deferred's own machinery above the user's first frame is noise."""
+    start = 0
+    while start < len(frames) - 1 and frames[start][1].endswith(_DEFER_FILE):
+        start += 1
+    return frames[start:]
+
+
 def frames_of_traceback(tb: types.TracebackType | None) -> list[FrameTuple]:
     frames: list[FrameTuple] = []
     while tb is not None:
@@ -48,7 +59,7 @@ def frames_of_traceback(tb: types.TracebackType | None) -> list[FrameTuple]:
         if not _hidden(code.co_filename, tb.tb_frame.f_globals):
             frames.append((code.co_name, code.co_filename, tb.tb_lineno))
         tb = tb.tb_next
-    return frames
+    return _drop_leading_defer(frames)
 
 
 def _frames_of_failure(failure: Any) -> list[FrameTuple]:
@@ -60,7 +71,7 @@ def _frames_of_failure(failure: Any) -> list[FrameTuple]:
         if globals_dict and globals_dict.get("__unittest"):
             continue
         frames.append((name, filename, lineno))
-    return frames
+    return _drop_leading_defer(frames)
 
 
 def render(

@@ -1,0 +1,29 @@
+# Everything a fresh machine needs: `make demo` and `make test` create the
+# virtual environment themselves.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: demo test bench bench-quick clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/trialish --temp-directory _trial_temp_demo examples
+
+test: $(STAMP)
+	$(BIN)/trialish tests
+
+clean:
+	rm -rf $(VENV) _trial_temp* .trialish *.egg-info
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+bench-quick: $(STAMP)
+	$(BIN)/python bench/run.py --quick
