@@ -1,0 +1,30 @@
+"""test_a waits long enough to be interrupted; test_b must then never run."""
+
+import os
+
+from twisted.internet import reactor, task
+
+from trialish import TestCase
+
+
+class Interrupted(TestCase):
+    def test_a_waits(self):
+        with open("started", "w"):
+            pass
+        return task.deferLater(reactor, 1.0, lambda: None)
+
+    def test_b_never_runs(self):
+        with open("b-ran", "w"):
+            pass
+
+
+class Stuck(TestCase):
+    def test_blocks_on_deferred(self):
+        with open("started", "w"):
+            pass
+        from twisted.internet import defer
+
+        return defer.Deferred()
+
+    def test_z_after(self):
+        pass

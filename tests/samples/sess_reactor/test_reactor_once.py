@@ -1,0 +1,42 @@
+"""Several waiting tests and some synchronous ones: one reactor run serves all."""
+
+import sys
+
+from twisted.internet import defer, task
+
+from trialish import SynchronousTestCase, TestCase
+
+SEEN = []
+
+
+class A_Synchronous(SynchronousTestCase):
+    def test_no_reactor_needed(self):
+        # Nothing so far has waited, so trialish has not imported a reactor.
+        self.assertNotIn("twisted.internet.reactor", sys.modules)
+
+
+class B_Waiting(TestCase):
+    def _turn(self):
+        from twisted.internet import reactor
+
+        SEEN.append(id(reactor))
+        return task.deferLater(reactor, 0, lambda: None)
+
+    def test_one(self):
+        return self._turn()
+
+    async def test_two(self):
+        await self._turn()
+
+    def test_three(self):
+        return self._turn()
+
+    def test_four_fired_already(self):
+        return defer.succeed(None)
+
+    def test_zz_same_reactor_running(self):
+        from twisted.internet import reactor
+
+        self.assertTrue(reactor.running)
+        self.assertEqual(len(set(SEEN)), 1)
+        self.assertEqual(len(SEEN), 3)

@@ -1,0 +1,69 @@
+"""The session: one reactor run for the whole session, and Ctrl-C handling."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from trialish import SynchronousTestCase
+
+from ._support import REPO, copy_sample, trialish
+
+
+class ReactorStartedOnce(SynchronousTestCase):
+    def test_one_reactor_run_serves_every_waiting_test(self) -> None:
+        folder = copy_sample("sess_reactor", os.path.abspath(self.mktemp()))
+        run = trialish("test_reactor_once.py", cwd=folder)
+        self.assertEqual(run.code, 0, run)
+        self.assertIn("PASSED (successes=6)", run.out, run)
+        # trial logs this each time it stops the reactor: once per test.
+        self.assertEqual(run.temp_file("test.log").count("Main loop terminated."), 1)
+
+
+class CtrlC(SynchronousTestCase):
+    def _start(self, name: str) -> tuple[subprocess.Popen, str]:
+        folder = copy_sample("sess_interrupt", os.path.abspath(self.mktemp()))
+        env = dict(os.environ, PYTHONPATH=REPO)
+        env.pop("FORCE_COLOR", None)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "trialish", "--reporter=bwverbose", name],
+            cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL, text=True,
+        )
+        started = os.path.join(folder, "_trial_temp", "started")
+        deadline = time.monotonic() + 60
+        while not os.path.exists(started):
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                self.fail(f"the first test never started: {process.communicate()}")
+            time.sleep(0.02)
+        return process, folder
+
+    def test_first_ctrl_c_finishes_current_test_and_prints_summary(self) -> None:
+        process, folder = self._start("test_interrupt.Interrupted")
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+        self.assertEqual(process.returncode, 2, (out, err))
+        self.assertIn("test_interrupt.Interrupted.test_a_waits ... [OK]", out)
+        self.assertNotIn("test_b_never_runs", out)
+        self.assertIn("Ran 1 tests in", out)
+        self.assertIn("interrupted", err)
+        self.assertFalse(os.path.exists(os.path.join(folder, "_trial_temp", "b-ran")))
+        with open(os.path.join(folder, "_trial_temp", "test.log")) as log:
+            self.assertIn("--> test_interrupt.Interrupted.test_a_waits <--", log.read())
+
+    def test_second_ctrl_c_aborts_a_stuck_test(self) -> None:
+        process, folder = self._start("test_interrupt.Stuck")
+        process.send_signal(signal.SIGINT)
+        time.sleep(0.2)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+        self.assertEqual(process.returncode, 2, (out, err))
+        self.assertIn("aborting", err)
+        self.assertNotIn("test_z_after", out)
+        with open(os.path.join(folder, "_trial_temp", "test.log")) as handle:
+            log = handle.read()
+        self.assertIn("--> test_interrupt.Stuck.test_blocks_on_deferred <--", log)
