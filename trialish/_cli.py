@@ -60,7 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = parse(argv)
     except UsageError as exc:
-        _say(f"error: {exc} (see trialish --help)")
+        hint = "" if "see --help" in str(exc) else " (see trialish --help)"
+        _say(f"error: {exc}{hint}")
         return EXIT_USAGE
     if config.help_topic is not None:
         _print_help_topic(config.help_topic)
@@ -80,9 +81,13 @@ def _open_log(config: Config, temp_path: str) -> tuple[TextIO, bool]:
         return sys.stdout, False
     path = os.path.join(temp_path, config.logfile)
     folder = os.path.dirname(path)
-    if folder:
-        os.makedirs(folder, exist_ok=True)
-    return open(path, "w", encoding="utf-8", errors="backslashreplace"), True
+    try:
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+        return open(path, "w", encoding="utf-8", errors="backslashreplace"), True
+    except OSError as exc:
+        raise UsageError(f"argument -l/--logfile: cannot write the log file {path}: "
+                         f"{exc.strerror or exc}") from None
 
 
 def _run(config: Config) -> int:
@@ -104,30 +109,32 @@ def _run(config: Config) -> int:
     from ._discovery import find_tests
     from ._order import order_specs, pick_seed
     from ._reporters import make_reporter
-
-    seed = config.random_seed
-    if seed == 0:
-        seed = pick_seed()
-    if seed is not None:
-        print(f"Running tests shuffled with seed {seed}\n")
-        sys.stdout.flush()
-    specs = order_specs(find_tests(config.names, config.recurse), config.order, seed)
-    reporter = make_reporter(config.reporter)
-
     from ._tempdir import TempDirError, acquire
 
+    # Claim the temp directory first: a refusal (exit 4) must come before any
+    # test module is imported, so no test code runs for a run that cannot be.
     try:
         temp = acquire(config.temp_directory)
     except TempDirError as exc:
         raise UsageError(str(exc)) from None
-    log_stream, owns_log = _open_log(config, temp.path)
-    os.chdir(temp.path)
     try:
-        totals, internal_error = _run_specs(config, specs, reporter, host, log_stream)
+        seed = config.random_seed
+        if seed == 0:
+            seed = pick_seed()
+        if seed is not None:
+            print(f"Running tests shuffled with seed {seed}\n")
+            sys.stdout.flush()
+        specs = order_specs(find_tests(config.names, config.recurse), config.order, seed)
+        reporter = make_reporter(config.reporter)
+        log_stream, owns_log = _open_log(config, temp.path)
+        os.chdir(temp.path)
+        try:
+            totals, internal_error = _run_specs(config, specs, reporter, host, log_stream)
+        finally:
+            os.chdir(start_dir)
+            if owns_log:
+                log_stream.close()
     finally:
-        os.chdir(start_dir)
-        if owns_log:
-            log_stream.close()
         temp.release()
     reporter.run_finished(totals)
     if internal_error is not None:

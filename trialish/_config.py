@@ -47,7 +47,9 @@ def _seconds(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a number of seconds, not {text!r}") from None
-    if value < 0 or value != value:
+    if value != value:  # nan: no timeout could ever be compared with it
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, not {text!r}")
+    if value < 0:
         raise argparse.ArgumentTypeError(f"must not be negative, got {text!r}")
     return value
 
@@ -116,6 +118,8 @@ def parse(argv: Sequence[str]) -> Config:
         raise UsageError("argument -z/--random: cannot be combined with --order")
     if not args.temp_directory.strip():
         raise UsageError("argument --temp-directory: must not be empty")
+    if not args.logfile.strip():
+        raise UsageError("argument -l/--logfile: must not be empty (use '-' for stdout)")
     return Config(
         names=tuple(args.names),
         reporter=args.reporter,

@@ -2,9 +2,13 @@
 
 A NAME may be a file path, a folder, or a dotted package, module, class or
 method.  Anything that cannot be loaded becomes a spec carrying the error
-(the module's real traceback, or a sentence saying what was not found), so
-the session reports it as one ERROR and the other tests still run.  Tests
-are keyed by id, so a class imported into several modules runs once.
+(the module's real traceback, or one sentence saying what was not found), so
+the session reports it as one ERROR and the other tests still run: a typo in
+one NAME must not hide the results of all the others, and a traceback from
+inside the loader would only tell the user about trialish, not their code.
+
+Tests are keyed by id (``defining.module.Class.method``), so a class that is
+imported into several modules, or a NAME given twice, runs once.
 """
 
 from __future__ import annotations
@@ -15,24 +19,32 @@ import os
 import sys
 import traceback
 import unittest
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Iterable
 
 from ._failures import frames_of_traceback, render
 
-TEST_PREFIX = "test"
+MODULE_PREFIX = "test_"  # test modules: test_*.py
+METHOD_PREFIX = "test"  # test methods: test*
 _SKIP_DIRS = {"node_modules", "build", "dist", "__pycache__", "site-packages"}
+_IMPORTLIB_DIR = os.path.dirname(os.path.abspath(importlib.__file__)) + os.sep
 
 
 @dataclass(frozen=True)
 class TestSpec:
-    """One test to run, or one thing that failed to load (``load_error``)."""
+    """One test to run, or one thing that failed to load (``load_error``).
+
+    ``position`` is the key of ``--order toptobottom``: the rank of the
+    module in the order modules were found, the rank of the class in its
+    module, how deep in the class's MRO the method is defined (bases first,
+    as they usually come first in the source), and the method's first line.
+    """
 
     test_id: str
     cls: type | None = None
     method_name: str = ""
-    position: tuple[int, int, int] = (0, 0, 0)  # module, class, method: source order
+    position: tuple[int, ...] = (0, 0, 0, 0)
     load_error: str | None = None
 
     def make_case(self) -> Any:
@@ -40,35 +52,45 @@ class TestSpec:
         return self.cls(self.method_name)
 
 
-@dataclass
-class _Collected:
-    specs: dict[str, TestSpec] = field(default_factory=dict)
-    module_count: int = 0
-
-    def add(self, spec: TestSpec) -> None:
-        self.specs.setdefault(spec.test_id, spec)
+# -- what the user sees when loading fails -------------------------------------
 
 
-def _error_spec(test_id: str, message: str) -> TestSpec:
-    return TestSpec(test_id=test_id, load_error=message)
+def _machinery(filename: str) -> bool:
+    """Frames of the import system: they say nothing about the user's code."""
+    return filename.startswith("<frozen") or filename.startswith(_IMPORTLIB_DIR)
 
 
-def _import_error_text(exc: BaseException) -> str:
-    frames = [f for f in frames_of_traceback(exc.__traceback__) if not f[1].startswith("<frozen")]
-    text = render(type(exc), exc, frames)
-    if isinstance(exc, SyntaxError):
-        detail = "".join(traceback.format_exception_only(type(exc), exc)[:-1])
-        text = text + detail
-    return text
+def import_error_text(exc: BaseException) -> str:
+    """The traceback of a failed import, with only the user's frames.
+
+    trialish's frames are dropped by :mod:`_failures`; the import system's
+    frames are dropped here.  A SyntaxError also shows the offending line and
+    caret, as Python does, because the traceback alone has no frame for it.
+    """
+    frames = [f for f in frames_of_traceback(exc.__traceback__) if not _machinery(f[1])]
+    if not isinstance(exc, SyntaxError) or not exc.filename:
+        return render(type(exc), exc, frames)
+    lines = render(type(exc), exc.msg, frames).splitlines(keepends=True)
+    last = lines.pop()
+    if last.startswith("Failure: "):
+        last = last[len("Failure: "):]
+    location = traceback.format_exception_only(type(exc), exc)[:-1]
+    return "".join(lines + location + [last])
+
+
+# -- files and folders ----------------------------------------------------------
 
 
 def _skipped_dir(path: str, name: str) -> bool:
+    """Folders that hold no tests of the project: hidden, venvs, build output,
+    and temp directories (tests copy sample suites there)."""
     return (
         name.startswith(".")
         or name.startswith("_trial_temp")
         or name in _SKIP_DIRS
         or name.endswith(".egg-info")
         or os.path.exists(os.path.join(path, "pyvenv.cfg"))
+        or os.path.exists(os.path.join(path, "_trial_marker"))  # any run's temp directory
     )
 
 
@@ -76,16 +98,34 @@ def _is_package(path: str) -> bool:
     return os.path.isfile(os.path.join(path, "__init__.py"))
 
 
+def _is_test_file(entry: str, path: str) -> bool:
+    stem, ext = os.path.splitext(entry)
+    return stem.startswith(MODULE_PREFIX) and ext == ".py" and stem.isidentifier() and os.path.isfile(path)
+
+
 def module_name_for(file_path: str) -> tuple[str, str]:
-    """The dotted name of a .py file, and the folder that must be on sys.path."""
+    """The dotted name of a .py file, and the folder that must be on sys.path.
+
+    A file inside a package gets its full dotted name (so its relative
+    imports work and its test ids match what a dotted NAME would give); the
+    folder to put on sys.path is the one above the outermost package.
+    """
     folder, filename = os.path.split(os.path.abspath(file_path))
     parts = [os.path.splitext(filename)[0]]
+    if parts[0] == "__init__":
+        folder, parts = os.path.dirname(folder), [os.path.basename(folder)]
     while _is_package(folder):
         folder, package = os.path.split(folder)
         parts.insert(0, package)
-    if parts[-1] == "__init__":
-        parts.pop()
     return ".".join(parts), folder
+
+
+def _looks_like_path(name: str) -> bool:
+    return (name.endswith(".py") or name.startswith(".") or os.sep in name
+            or bool(os.altsep and os.altsep in name))
+
+
+# -- the loader -----------------------------------------------------------------
 
 
 class Loader:
@@ -93,25 +133,46 @@ class Loader:
 
     def __init__(self, recurse: bool = True) -> None:
         self.recurse = recurse
-        self.collected = _Collected()
-
-    # -- public ----------------------------------------------------------------
+        self.specs: dict[str, TestSpec] = {}
+        self._ranks: dict[str, int] = {}  # module name -> order in which it was found
+        self._walked: set[str] = set()  # real paths of folders already walked
 
     def load(self, names: Iterable[str]) -> list[TestSpec]:
         names = list(names)
         if not names:
-            self._walk_folder(os.getcwd(), top=True)
+            self._walk_folder(os.getcwd())
+        seen: set[str] = set()
         for name in names:
-            self._load_name(name)
-        return list(self.collected.specs.values())
+            key = os.path.realpath(name) if os.path.exists(name) else name
+            if key not in seen:  # the same NAME twice: import (and run) it once
+                seen.add(key)
+                self._load_name(name)
+        return list(self.specs.values())
 
-    # -- names -----------------------------------------------------------------
+    # -- bookkeeping -------------------------------------------------------------
+
+    def _rank(self, key: str) -> int:
+        return self._ranks.setdefault(key, len(self._ranks))
+
+    def _add(self, spec: TestSpec) -> None:
+        self.specs.setdefault(spec.test_id, spec)
+
+    def _error(self, test_id: str, message: str) -> None:
+        if not message.endswith("\n"):
+            message += "\n"
+        self._add(TestSpec(test_id=test_id, position=(self._rank(test_id), 0, 0, 0), load_error=message))
+
+    # -- names -------------------------------------------------------------------
 
     def _load_name(self, name: str) -> None:
         if os.path.exists(name):
             self._load_path(name)
-        elif name.endswith(".py") or os.sep in name or name.startswith("."):
-            self.collected.add(_error_spec(name, f"{name}: no such file or directory\n"))
+        elif _looks_like_path(name):
+            self._error(name, f"{name} names nothing: there is no such file or folder "
+                              f"(relative paths start at {os.getcwd()}).")
+        elif not all(part.isidentifier() for part in name.split(".")):
+            self._error(name, f"{name!r} is neither an existing file or folder nor a dotted "
+                              "Python name such as package.module.Class.test_method.")
         else:
             self._load_dotted(name)
 
@@ -119,101 +180,129 @@ class Loader:
         if os.path.isdir(path):
             if _is_package(path):
                 module_name, root = module_name_for(os.path.join(path, "__init__.py"))
-                module = self._import(module_name, root)
-                if module is not None:
-                    self._walk_package(module, os.path.abspath(path))
+                package = self._import(module_name, root)
+                if package is not None:
+                    self._walk_package(package, os.path.abspath(path))
             else:
-                self._walk_folder(os.path.abspath(path), top=True)
-        elif path.endswith(".py"):
+                self._walk_folder(os.path.abspath(path))
+        elif not path.endswith(".py"):
+            self._error(path, f"{path} is neither a Python file (*.py) nor a folder, so it holds no tests.")
+        elif not os.path.basename(path)[:-3].isidentifier():
+            self._error(path, f"{path} cannot be imported: {os.path.basename(path)[:-3]!r} "
+                              "is not a valid Python module name (use letters, digits and _).")
+        else:
             module_name, root = module_name_for(path)
             module = self._import(module_name, root, expected_file=path)
             if module is not None:
                 self._collect_module(module)
-        else:
-            self.collected.add(_error_spec(path, f"{path} is not a Python file (*.py) or a folder\n"))
 
     def _load_dotted(self, name: str) -> None:
-        parts = name.split(".")
-        for cut in range(len(parts), 0, -1):
-            module_name = ".".join(parts[:cut])
-            try:
-                module = importlib.import_module(module_name)
-            except ModuleNotFoundError as exc:
-                missing = exc.name or ""
-                if module_name == missing or module_name.startswith(missing + "."):
-                    continue  # this prefix is not a module: try a shorter one
-                self.collected.add(_error_spec(module_name, _import_error_text(exc)))
-                return
-            except (Exception, SystemExit) as exc:
-                self.collected.add(_error_spec(module_name, _import_error_text(exc)))
-                return
-            rest = parts[cut:]
-            break
-        else:
-            self.collected.add(_error_spec(
-                name, f"{name}: no module, package, class or test method of that name "
-                f"(looked on sys.path from {os.getcwd()})\n"))
-            return
-        target: Any = module
-        for index, attribute in enumerate(rest):
-            if not hasattr(target, attribute):
-                where = ".".join(parts[: cut + index])
-                self.collected.add(_error_spec(name, f"{name}: {where} has no attribute {attribute!r}\n"))
-                return
-            target = getattr(target, attribute)
-        self._load_object(name, target, rest)
+        """Import the longest importable prefix of ``name``; the rest are attributes.
 
-    def _load_object(self, name: str, target: Any, rest: list[str]) -> None:
+        Prefixes are imported from the shortest up, so that a module that
+        fails to import is reported under its own name, not the NAME's.
+        """
+        parts = name.split(".")
+        module: ModuleType | None = None
+        cut = 0
+        for index in range(1, len(parts) + 1):
+            if module is not None and not hasattr(module, "__path__"):
+                break  # a plain module has no submodules: the rest are attributes
+            if module is not None and not isinstance(getattr(module, parts[index - 1], module), ModuleType):
+                break  # a class or function of the package, not a submodule
+            candidate = ".".join(parts[:index])
+            try:
+                module = importlib.import_module(candidate)
+            except ModuleNotFoundError as exc:
+                if exc.name != candidate:
+                    self._error(candidate, import_error_text(exc))  # it imports something missing
+                    return
+                break
+            except (Exception, SystemExit) as exc:
+                self._error(candidate, import_error_text(exc))
+                return
+            cut = index
+        if module is None:
+            self._error(name, f"{name} names nothing: there is no module or package {parts[0]!r} "
+                              f"on sys.path, which starts with the current directory {os.getcwd()}.")
+            return
+        self._rank(module.__name__)
+        target: Any = module
+        parent: Any = None
+        for index, attribute in enumerate(parts[cut:], start=cut):
+            if not hasattr(target, attribute):
+                self._error(name, _missing_attribute(name, ".".join(parts[:index]), target, attribute))
+                return
+            parent, target = target, getattr(target, attribute)
+        self._load_object(name, target, parent, parts[-1])
+
+    def _load_object(self, name: str, target: Any, parent: Any, attribute: str) -> None:
         if isinstance(target, ModuleType):
-            if hasattr(target, "__path__"):
-                self._walk_package(target, os.path.dirname(target.__file__ or ""))
+            folder = next(iter(getattr(target, "__path__", [])), None)
+            if folder is not None:  # a package (namespace packages too)
+                self._walk_package(target, folder)
             else:
                 self._collect_module(target)
-        elif isinstance(target, type) and issubclass(target, unittest.TestCase):
-            self._collect_class(target, 0)
-        elif len(rest) >= 2 and callable(target):
-            owner = target.__self__.__class__ if inspect.ismethod(target) else None
-            cls = owner or _owner_class(name)
-            if cls is None or not issubclass(cls, unittest.TestCase):
-                self.collected.add(_error_spec(name, f"{name} is not a method of a TestCase class\n"))
-                return
-            self.collected.add(_spec_for(cls, rest[-1], 0))
+        elif _is_test_class(target):
+            self._collect_class(target)
+        elif _is_test_class(parent) and callable(target):
+            self._add(self._spec_for(parent, attribute))
         else:
-            self.collected.add(_error_spec(name, f"{name} is not a test module, TestCase class or test method\n"))
+            kind = "a class" if inspect.isclass(target) else f"a {type(target).__name__}"
+            self._error(name, f"{name} is {kind}, not a test module, TestCase class or test method.")
 
     # -- walking -----------------------------------------------------------------
 
+    def _listdir(self, folder: str) -> list[str]:
+        try:
+            return sorted(os.listdir(folder))
+        except OSError as exc:
+            self._error(folder, f"{folder} cannot be searched for tests: {exc.strerror}.")
+            return []
+
+    def _first_visit(self, folder: str) -> bool:
+        """False for a folder seen before (a symlink loop, or a NAME repeated)."""
+        real = os.path.realpath(folder)
+        if real in self._walked:
+            return False
+        self._walked.add(real)
+        return True
+
     def _walk_package(self, package: ModuleType, folder: str) -> None:
         self._collect_module(package)
-        for entry in sorted(os.listdir(folder)):
+        if not self._first_visit(folder):
+            return
+        for entry in self._listdir(folder):
             path = os.path.join(folder, entry)
-            if entry.startswith(TEST_PREFIX) and entry.endswith(".py") and os.path.isfile(path):
+            if _is_test_file(entry, path):
                 module = self._import(f"{package.__name__}.{entry[:-3]}", None)
                 if module is not None:
                     self._collect_module(module)
-            elif self.recurse and os.path.isdir(path) and _is_package(path) and not _skipped_dir(path, entry):
+            elif (self.recurse and entry.isidentifier() and os.path.isdir(path)
+                  and _is_package(path) and not _skipped_dir(path, entry)):
                 subpackage = self._import(f"{package.__name__}.{entry}", None)
                 if subpackage is not None:
                     self._walk_package(subpackage, path)
 
-    def _walk_folder(self, folder: str, top: bool) -> None:
-        for entry in sorted(os.listdir(folder)):
+    def _walk_folder(self, folder: str) -> None:
+        """A folder that is not a package: test files here, then sub-folders."""
+        if not self._first_visit(folder):
+            return
+        for entry in self._listdir(folder):
             path = os.path.join(folder, entry)
-            if entry.startswith(TEST_PREFIX) and entry.endswith(".py") and os.path.isfile(path):
+            if _is_test_file(entry, path):
                 module_name, root = module_name_for(path)
                 module = self._import(module_name, root, expected_file=path)
                 if module is not None:
                     self._collect_module(module)
-            elif os.path.isdir(path) and not _skipped_dir(path, entry) and (self.recurse or top):
-                if not self.recurse and not _is_package(path):
-                    continue
-                if _is_package(path):
+            elif self.recurse and os.path.isdir(path) and not _skipped_dir(path, entry):
+                if not _is_package(path):
+                    self._walk_folder(path)
+                elif entry.isidentifier():
                     module_name, root = module_name_for(os.path.join(path, "__init__.py"))
                     package = self._import(module_name, root)
                     if package is not None:
                         self._walk_package(package, path)
-                elif self.recurse:
-                    self._walk_folder(path, top=False)
 
     # -- importing and collecting -----------------------------------------------
 
@@ -223,55 +312,82 @@ class Loader:
         try:
             module = importlib.import_module(module_name)
         except (Exception, SystemExit) as exc:
-            self.collected.add(_error_spec(module_name, _import_error_text(exc)))
+            self._error(module_name, import_error_text(exc))
             return None
         if expected_file is not None:
             loaded = os.path.realpath(getattr(module, "__file__", "") or "")
             if loaded != os.path.realpath(expected_file):
-                self.collected.add(_error_spec(module_name, (
+                self._error(module_name, (
                     f"{expected_file} is importable as {module_name!r}, but that name is "
-                    f"already taken by {loaded}: rename one of them or make its folder a package\n")))
+                    f"already taken by {loaded}: rename one of them or make its folder a package."))
                 return None
-        self.collected.module_count += 1
+        self._rank(module.__name__)
         return module
 
     def _collect_module(self, module: ModuleType) -> None:
-        module_index = self.collected.module_count
+        self._rank(module.__name__)
         for value in list(vars(module).values()):
-            if isinstance(value, type) and issubclass(value, unittest.TestCase):
-                self._collect_class(value, module_index)
+            if _is_test_class(value):
+                self._collect_class(value)
 
-    def _collect_class(self, cls: type, module_index: int) -> None:
+    def _collect_class(self, cls: type) -> None:
         for name in dir(cls):
-            if name.startswith(TEST_PREFIX) and callable(getattr(cls, name, None)):
-                self.collected.add(_spec_for(cls, name, module_index))
+            if name.startswith(METHOD_PREFIX) and _is_method(getattr(cls, name, None)):
+                self._add(self._spec_for(cls, name))
+
+    def _spec_for(self, cls: type, method_name: str) -> TestSpec:
+        test_id = f"{cls.__module__}.{cls.__qualname__}.{method_name}"
+        depth, line = _method_position(cls, method_name)
+        position = (self._rank(cls.__module__), _class_rank(cls), depth, line)
+        return TestSpec(test_id=test_id, cls=cls, method_name=method_name, position=position)
 
 
-def _first_line(obj: Any) -> int:
-    function = getattr(obj, "__func__", obj)
+def _is_test_class(value: Any) -> bool:
+    """Any unittest.TestCase subclass: trialish's, trial's or the stdlib's."""
+    return inspect.isclass(value) and issubclass(value, unittest.TestCase)
+
+
+def _is_method(value: Any) -> bool:
+    return callable(value) and not inspect.isclass(value)
+
+
+def _missing_attribute(name: str, where: str, target: Any, attribute: str) -> str:
+    if isinstance(target, ModuleType):
+        return f"{name} names nothing: module {where} has no submodule, class or function {attribute!r}."
+    if inspect.isclass(target):
+        return f"{name} names nothing: class {where} has no test method {attribute!r}."
+    return f"{name} names nothing: {where} has no attribute {attribute!r}."
+
+
+_LAST = 1 << 30  # for things whose place in the source cannot be found
+
+
+def _class_rank(cls: type) -> int:
+    """Where ``cls`` is defined in its module: the order of the module's names.
+
+    A module's namespace keeps the order in which names were bound, which is
+    the order the classes are written in, without reading the source.
+    """
+    module = sys.modules.get(cls.__module__)
+    top = cls.__qualname__.split(".")[0]
+    names = list(vars(module)) if module is not None else []
+    return names.index(top) if top in names else _LAST
+
+
+def _method_position(cls: type, method_name: str) -> tuple[int, int]:
+    """(how deep the defining class is, counted from the bases; first line)."""
+    mro = list(reversed(cls.__mro__))
+    depth = next((i for i, klass in enumerate(mro) if method_name in vars(klass)), _LAST)
+    function = getattr(cls, method_name, None)
+    function = getattr(function, "__func__", function)
+    try:
+        function = inspect.unwrap(function)  # a decorated test: where it is written
+    except ValueError:
+        pass
     code = getattr(function, "__code__", None)
-    return code.co_firstlineno if code is not None else 1 << 30
-
-
-def _class_line(cls: type) -> int:
-    lines = [_first_line(v) for v in vars(cls).values() if callable(v)]
-    return min(lines, default=1 << 30)
-
-
-def _spec_for(cls: type, method_name: str, module_index: int) -> TestSpec:
-    test_id = f"{cls.__module__}.{cls.__qualname__}.{method_name}"
-    position = (module_index, _class_line(cls), _first_line(getattr(cls, method_name, None)))
-    return TestSpec(test_id=test_id, cls=cls, method_name=method_name, position=position)
-
-
-def _owner_class(dotted: str) -> type | None:
-    module_and_class = dotted.rsplit(".", 1)[0]
-    module_name, _, class_name = module_and_class.rpartition(".")
-    module = sys.modules.get(module_name)
-    cls = getattr(module, class_name, None) if module is not None else None
-    return cls if isinstance(cls, type) else None
+    return depth, code.co_firstlineno if code is not None else _LAST
 
 
 def find_tests(names: Iterable[str], recurse: bool = True) -> list[TestSpec]:
-    """Load every NAME; see :class:`Loader`."""
+    """Load every NAME (none: discover under the current directory); see :class:`Loader`."""
     return Loader(recurse).load(names)

@@ -29,10 +29,14 @@ class TempDirError(Exception):
 
 @dataclass(frozen=True)
 class TempDir:
+    """A claimed temp directory and the lock that keeps other runs out of it."""
+
     path: str
     lock_path: str
 
     def release(self) -> None:
+        """Drop the lock (only if still ours); the directory itself is kept
+        so the user can read test.log and the files tests left behind."""
         try:
             if os.readlink(self.lock_path) == str(os.getpid()):
                 os.unlink(self.lock_path)
@@ -47,33 +51,78 @@ def _pid_alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
+    except PermissionError:  # alive, but someone else's
         return True
     return True
 
 
+def _owner(lock_path: str) -> int | None:
+    """The pid a lock symlink points to; None if it is not a lock of ours.
+
+    A lock is a symlink to a pid (trial's format).  Anything else at that
+    path (a file, a folder, a symlink to a path) was not made by trial or
+    trialish and is never deleted.
+    """
+    try:
+        return int(os.readlink(lock_path))
+    except FileNotFoundError:
+        return -1  # vanished meanwhile: free
+    except (OSError, ValueError):
+        return None
+
+
+def _symlink(target: str, path: str) -> bool:
+    """Atomically create the symlink; False if ``path`` already exists."""
+    try:
+        os.symlink(target, path)
+        return True
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        raise TempDirError(
+            f"cannot create the lock {path}: {exc.strerror}; "
+            "check that the directory is writable or pass --temp-directory"
+        ) from None
+
+
+def _reclaim(lock_path: str, dead: int) -> None:
+    """Remove a lock left by the dead process ``dead``, safely against races.
+
+    Two runs may find the same stale lock at once; if both simply deleted
+    it, the slower one could delete the lock the faster one just took.  So
+    the deletion itself is guarded by a second lock, and only done if the
+    lock still names the dead process.
+    """
+    guard = lock_path + ".reclaim"
+    if not _symlink(str(os.getpid()), guard):
+        holder = _owner(guard)
+        if holder is not None and not _pid_alive(holder):
+            _unlink_quietly(guard)  # a reclaimer that died; next attempt retries
+        return
+    try:
+        if _owner(lock_path) == dead:
+            _unlink_quietly(lock_path)
+    finally:
+        _unlink_quietly(guard)
+
+
+def _unlink_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
 def _try_lock(lock_path: str) -> bool:
     """Take the lock; reclaim it if its owner is dead.  False if held."""
-    for _ in range(2):
-        try:
-            os.symlink(str(os.getpid()), lock_path)
+    for _ in range(3):
+        if _symlink(str(os.getpid()), lock_path):
             return True
-        except FileExistsError:
-            try:
-                owner = int(os.readlink(lock_path))
-            except (OSError, ValueError):
-                owner = -1
-            if owner == os.getpid() or _pid_alive(owner):
-                return False
-            try:
-                os.unlink(lock_path)  # stale: its process is gone
-            except FileNotFoundError:
-                pass
-        except OSError as exc:
-            raise TempDirError(
-                f"cannot create the lock {lock_path}: {exc.strerror}; "
-                "check that the directory is writable or pass --temp-directory"
-            ) from None
+        owner = _owner(lock_path)
+        if owner is None or owner == os.getpid() or _pid_alive(owner):
+            return False
+        if owner > 0:
+            _reclaim(lock_path, owner)  # stale: its process is gone
     return False
 
 
@@ -96,6 +145,15 @@ def acquire(name: str, base: str | None = None) -> TempDir:
     """Claim, lock and empty the temp directory ``name`` (or a sibling)."""
     base = os.getcwd() if base is None else base
     first = os.path.abspath(os.path.join(base, name))
+    parent = os.path.dirname(first)
+    try:
+        os.makedirs(parent, exist_ok=True)  # --temp-directory build/tmp: make build/
+    except OSError as exc:
+        reason = "it is not a folder" if os.path.lexists(parent) else exc.strerror or str(exc)
+        raise TempDirError(
+            f"cannot make the temp directory {first} in {parent}: {reason}; "
+            "pass --temp-directory to use another place"
+        ) from None
     for index in range(_MAX_SIBLINGS):
         path = first if index == 0 else f"{first}-{index}"
         lock_path = path + ".lock"

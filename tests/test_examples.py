@@ -1,0 +1,71 @@
+"""The bundled examples pass under trialish (what ``make demo`` runs)."""
+
+from __future__ import annotations
+
+import os
+
+from trialish import SynchronousTestCase
+
+from ._support import REPO, trialish
+
+EXAMPLES = os.path.join(REPO, "examples")
+
+# Every example test, by id: a test added to examples/ belongs here too.
+EXAMPLE_TESTS = [
+    "test_delay_trial.DelayClockTrialTests.test_fires_after_exactly_n_seconds",
+    "test_delay_trial.DelayClockTrialTests.test_undo",
+    "test_delay_trial.DelayTrialTests.test_delay_coroutine",
+    "test_delay_trial.DelayTrialTests.test_delay_deferred",
+    "test_delay_trialish.DelayClockTests.test_fires_after_n_seconds",
+    "test_delay_trialish.DelayClockTests.test_not_before_n_seconds",
+    "test_delay_trialish.DelayClockTests.test_undo",
+    "test_delay_trialish.DelayInSetUpTests.test_setup_finished_first",
+    "test_delay_trialish.DelayTests.test_delay_coroutine",
+    "test_delay_trialish.DelayTests.test_delay_deferred",
+    "test_delay_trialish.DelayTests.test_delay_with_timeout",
+    "test_echo_trial.EchoTrialTests.test_echo",
+    "test_echo_trial.EchoTrialTests.test_hello",
+    "test_echo_trial.EchoTrialTests.test_two_clients",
+    "test_echo_trialish.EchoTests.test_echo",
+    "test_echo_trialish.EchoTests.test_echo_many",
+    "test_echo_trialish.EchoTests.test_hello",
+    "test_echo_trialish.EchoTests.test_two_clients",
+    "test_poetry_trial.PoetryTestCase.test_client",
+    "test_poetry_trial.PoetryTestCase.test_failure",
+    "test_poetry_trialish.PoetryTests.test_client",
+    "test_poetry_trialish.PoetryTests.test_client_async",
+    "test_poetry_trialish.PoetryTests.test_failure",
+    "test_poetry_trialish.PoetryTests.test_failure_async",
+]
+
+
+class ExamplesPass(SynchronousTestCase):
+    def run_examples(self, *args: str):  # type: ignore[no-untyped-def]
+        cwd = os.path.abspath(self.mktemp())
+        os.makedirs(cwd)
+        temp = os.path.join(cwd, "examples_temp")
+        return trialish("--temp-directory", temp, *args, EXAMPLES, cwd=cwd), temp
+
+    def test_every_example_passes(self) -> None:
+        run, temp = self.run_examples("--reporter=bwverbose")
+        self.assertEqual(run.code, 0, run)
+        for test_id in EXAMPLE_TESTS:
+            self.assertIn(f"{test_id} ... [OK]\n", run.out, run)
+        self.assertEqual(run.out.count(" ... "), len(EXAMPLE_TESTS), run)
+        self.assertIn(f"PASSED (successes={len(EXAMPLE_TESTS)})", run.out, run)
+        self.assertEqual(run.err, "")
+        with open(os.path.join(temp, "test.log"), encoding="utf-8") as handle:
+            log = handle.read()
+        for test_id in EXAMPLE_TESTS:
+            self.assertIn(f"] --> {test_id} <--\n", log)
+        self.assertNotIn("Unhandled error", log)
+
+    def test_default_tree_output(self) -> None:
+        run, _ = self.run_examples()
+        self.assertEqual(run.code, 0, run)
+        self.assertIn(
+            "test_poetry_trialish\n"
+            "  PoetryTests\n"
+            "    test_client ...                                                        [OK]\n",
+            run.out,
+        )
