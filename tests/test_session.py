@@ -50,7 +50,7 @@ class CtrlC(SynchronousTestCase):
         self.assertIn("test_interrupt.Interrupted.test_a_waits ... [OK]", out)
         self.assertNotIn("test_b_never_runs", out)
         self.assertIn("Ran 1 tests in", out)
-        self.assertIn("interrupted", err)
+        self.assertIn("interrupted: 1 of 2 tests ran, 1 did not", err)
         self.assertFalse(os.path.exists(os.path.join(folder, "_trial_temp", "b-ran")))
         with open(os.path.join(folder, "_trial_temp", "test.log")) as log:
             self.assertIn("--> test_interrupt.Interrupted.test_a_waits <--", log.read())

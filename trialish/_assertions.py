@@ -33,22 +33,35 @@ class DeferredAssertions:
     """Synchronous inspection of Deferreds, as in trial's SynchronousTestCase."""
 
     failureException: type[BaseException]
+    fail: Callable[..., NoReturn]  # provided by unittest.TestCase
 
-    def fail(self, msg: object = None) -> NoReturn:  # provided by unittest
-        raise NotImplementedError
+    def _result_now(self, deferred: Any) -> tuple[Any, list[Any]]:
+        """The Deferred (made from a coroutine if need be) and its result, if any.
 
-    def _result_now(self, deferred: Any) -> list[Any]:
+        The result passes through unchanged, so the Deferred stays usable,
+        except a failure that is there now: the test has seen it, so it is
+        consumed (as trial does) and never logged as an unhandled error in
+        Deferred.  A result that comes later is left alone.
+        """
+        from twisted.internet.defer import ensureDeferred
+
+        deferred = ensureDeferred(deferred)
         box: list[Any] = []
-        deferred.addBoth(box.append)
-        if box:
-            value = box[0]
-            # Put the result back so the Deferred stays usable.
-            deferred.addCallback(lambda _: value)
-        return box
+        looking = [True]
+
+        def look(result: Any) -> Any:
+            box.append(result)
+            if looking[0] and isinstance(result, _failure_type()):
+                return None
+            return result
+
+        deferred.addBoth(look)
+        looking[0] = False
+        return deferred, box
 
     def successResultOf(self, deferred: Any) -> Any:
-        """Return the result of an already-succeeded Deferred, or fail."""
-        box = self._result_now(deferred)
+        """Return the result of an already-succeeded Deferred (or coroutine), or fail."""
+        deferred, box = self._result_now(deferred)
         if not box:
             self.fail(f"Success result expected on {deferred!r}, found no result instead")
         if isinstance(box[0], _failure_type()):
@@ -59,8 +72,8 @@ class DeferredAssertions:
         return box[0]
 
     def failureResultOf(self, deferred: Any, *expected: type[BaseException]) -> Any:
-        """Return the Failure of an already-failed Deferred, or fail."""
-        box = self._result_now(deferred)
+        """Return the Failure of an already-failed Deferred (or coroutine), or fail."""
+        deferred, box = self._result_now(deferred)
         if not box:
             self.fail(f"Failure result expected on {deferred!r}, found no result instead")
         result = box[0]
@@ -75,20 +88,17 @@ class DeferredAssertions:
                 f"Failure of type ({names}) expected on {deferred!r}, found type "
                 f"{result.type!r} instead: {result.getTraceback()}"
             )
-        # Handled: do not let it be logged as unhandled later.
-        deferred.addErrback(lambda _: None)
         return result
 
     def assertNoResult(self, deferred: Any) -> None:
-        """Fail if the Deferred already has a result."""
-        box = self._result_now(deferred)
+        """Fail if the Deferred (or coroutine) already has a result."""
+        deferred, box = self._result_now(deferred)
         if box:
-            if isinstance(box[0], _failure_type()):
-                deferred.addErrback(lambda _: None)
             self.fail(f"No result expected on {deferred!r}, found {box[0]!r} instead")
 
     def assertFailure(self, deferred: Any, *expected: type[BaseException]) -> Any:
-        """Return a Deferred that succeeds only if ``deferred`` fails as expected."""
+        """A Deferred that succeeds (with the exception) only if ``deferred``
+        (or a coroutine) fails with one of ``expected``; otherwise it fails."""
 
         def succeeded(result: Any) -> NoReturn:
             raise self.failureException(
@@ -102,7 +112,9 @@ class DeferredAssertions:
                 f"\nExpected: {expected!r}\nGot:\n{failure}"
             )
 
-        return deferred.addCallbacks(succeeded, failed)
+        from twisted.internet.defer import ensureDeferred
+
+        return ensureDeferred(deferred).addCallbacks(succeeded, failed)
 
     failUnlessFailure = assertFailure
 

@@ -62,7 +62,10 @@ def expects_failure(case: Any, method_name: str) -> bool:
 
 
 class TimeoutValueError(ValueError):
-    """A ``timeout`` attribute that is not a positive number."""
+    """A ``timeout`` attribute that is not a number of seconds >= 0."""
+
+
+TimeoutValueError.__module__ = "trialish"  # shown in reports as trialish.TimeoutValueError
 
 
 def timeout_for(case: Any, method_name: str, default: float) -> float:
@@ -73,8 +76,12 @@ def timeout_for(case: Any, method_name: str, default: float) -> float:
         seconds = float(value)
     except (TypeError, ValueError):
         raise TimeoutValueError(
-            f"timeout must be a number of seconds, got {value!r}"
+            f"{method_name}: its timeout attribute must be a number of seconds, "
+            f"got {value!r}"
         ) from None
     if seconds < 0 or seconds != seconds:
-        raise TimeoutValueError(f"timeout must not be negative, got {value!r}")
+        raise TimeoutValueError(
+            f"{method_name}: its timeout attribute must be a number of seconds "
+            f">= 0, got {value!r}"
+        )
     return seconds

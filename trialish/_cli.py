@@ -141,6 +141,8 @@ def _run(config: Config) -> int:
         _say("internal error, please report it:\n" + internal_error)
         return EXIT_INTERNAL
     if totals.interrupted:
+        not_run = len(specs) - len(totals.reports)
+        _say(f"interrupted: {len(totals.reports)} of {len(specs)} tests ran, {not_run} did not")
         return EXIT_INTERRUPTED
     if not specs:
         _say("no tests found")

@@ -13,6 +13,7 @@ The engine never starts or stops the reactor; the session does (through
 
 from __future__ import annotations
 
+import gc
 import inspect
 import time
 import unittest
@@ -40,6 +41,7 @@ class _Wait:
     deferred: Deferred
     timeout: float | None
     label: str
+    cancel_error: Failure | None = None  # what cancelling it on timeout raised
 
 
 Procedure = Generator[_Wait, Any, None]
@@ -50,6 +52,13 @@ class SynchronousResultError(TypeError):
 
 
 SynchronousResultError.__module__ = "trialish"
+
+
+class GeneratorPhaseError(TypeError):
+    """A phase is a generator function: calling it runs none of its body."""
+
+
+GeneratorPhaseError.__module__ = "trialish"
 
 
 @dataclass(frozen=True)
@@ -82,7 +91,7 @@ class Engine:
         context = self.logs.begin_test(test_id)
         collector = Collector(test_id, tb_detail=self.settings.tb_detail)
         procedure = self._procedure(make_case, method_name, collector, context)
-        return self._step(procedure, None, None, (collector, context, started))
+        return self._step(procedure, None, None, (collector, context, started, _older_collections()))
 
     # -- the driver ----------------------------------------------------------
 
@@ -111,13 +120,22 @@ class Engine:
         state = {"resumed": False}
         timer = None
 
+        def advance(value: Any) -> None:
+            # Called by the reactor: whatever goes wrong must end up in
+            # ``done``, or the session would wait for this test forever.
+            try:
+                self._step(procedure, value, done, finish)
+            except BaseException:
+                if not done.called:
+                    done.errback(Failure())
+
         def resume(value: Any) -> None:
             if state["resumed"]:
                 return
             state["resumed"] = True
             if timer is not None and timer.active():
                 timer.cancel()
-            self._step(procedure, value, done, finish)
+            advance(value)
 
         def on_result(_: Any) -> None:
             resume(box[0])
@@ -126,14 +144,20 @@ class Engine:
             if state["resumed"]:
                 return
             state["resumed"] = True
-            wait.deferred.cancel()
-            self._step(procedure, _TIMED_OUT, done, finish)
+            try:
+                wait.deferred.cancel()
+            except BaseException:  # a canceller that raises: one more problem
+                wait.cancel_error = Failure()
+            advance(_TIMED_OUT)
 
         if wait.timeout is not None:
             timer = self._call_later(wait.timeout, on_timeout)
         wait.deferred.addBoth(on_result)
 
-    def _finish(self, collector: Collector, context: TestContext, started: float) -> TestReport:
+    def _finish(
+        self, collector: Collector, context: TestContext, started: float, collections: int,
+    ) -> TestReport:
+        _collect_test_garbage(collections)
         for failure in context.take_errors():
             from ._failures import format_failure
 
@@ -203,12 +227,15 @@ class Engine:
     ) -> Generator[_Wait, Any, bool]:
         """Call one phase; wait for what it returns. True if it succeeded."""
         try:
-            if inspect.isgeneratorfunction(function):
-                raise TypeError(
-                    f"{label} is a generator function and therefore will never run "
-                    "(did you mean 'async def'?)"
-                )
             result = function()
+            if inspect.isgenerator(result):
+                # Its body would never run: calling a generator function
+                # only makes the generator.  (trial says the same.)
+                result.close()
+                raise GeneratorPhaseError(
+                    f"{label} is a generator function and therefore will never run "
+                    "(did you mean 'async def', or @inlineCallbacks?)"
+                )
         except BaseException as exc:
             self._note(phase, exc, collector)
             return False
@@ -223,9 +250,12 @@ class Engine:
             ))
             return False
         deferred = Deferred.fromCoroutine(result) if is_coroutine else result
-        outcome = yield _Wait(deferred, timeout, label)
+        wait = _Wait(deferred, timeout, label)
+        outcome = yield wait
         if outcome is _TIMED_OUT:
             collector.add(phase, DeferredTimeout(f"{describe} ({label}) still running at {timeout} secs"))
+            if wait.cancel_error is not None:
+                collector.add(phase, wait.cancel_error)
             return False
         if isinstance(outcome, Failure):
             self._note(phase, outcome, collector)
@@ -250,6 +280,29 @@ class Engine:
         text = self.janitor.clean()
         if text:
             collector.add_text(Kind.ERROR, "janitor", "trialish.DirtyReactorAggregateError", text)
+
+
+def _older_collections() -> int:
+    """How many times the garbage collector has looked at generations 1 and 2."""
+    stats = gc.get_stats()
+    return stats[1]["collections"] + stats[2]["collections"]
+
+
+def _collect_test_garbage(collections_at_start: int) -> None:
+    """Free what the finished test left in reference cycles, now.
+
+    A Deferred that failed and was never handled logs its error when it is
+    freed; freed by some later collection, that error would land on a later
+    test.  The procedure has ended, so the test case is no longer ours to
+    keep.  Everything the test made is still in the young generations unless
+    the collector examined generation 1 (which promotes survivors) while it
+    ran: then, and only then, a full collection is needed; otherwise a cheap
+    young one finds all of it.
+    """
+    if _older_collections() == collections_at_start:
+        gc.collect(1)
+    else:
+        gc.collect()
 
 
 def _discard(result: Any) -> None:
@@ -306,7 +359,9 @@ class _StdlibResult(unittest.TestResult):
         from ._failures import frames_of_traceback, qualified_name, render
 
         exc_type, value, tb = err
-        text = f"{subtest._subDescription()}\n" + render(exc_type, value, frames_of_traceback(tb))
+        text = f"{subtest._subDescription()}\n" + render(
+            exc_type, value, frames_of_traceback(tb), self.collector.tb_detail
+        )
         self.collector.add_text(kind, TEST_PHASE, qualified_name(exc_type), text)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import linecache
 import os
+import sys
 import types
 from typing import Any, Iterable
 
@@ -38,16 +39,48 @@ def _safe_str(value: object) -> str:
 def _hidden(filename: str, frame_globals: dict[str, Any] | None) -> bool:
     if filename.startswith(_PACKAGE_DIR) or _TRIAL_DIR in filename:
         return True
-    return bool(frame_globals and frame_globals.get("__unittest"))
+    if frame_globals is not None:
+        return bool(frame_globals.get("__unittest"))
+    return _file_hides_frames(filename)
 
 
-_DEFER_FILE = os.path.join("twisted", "internet", "defer.py")
+# filename -> whether the module loaded from it sets ``__unittest``.
+_HIDING_FILES: dict[str, bool] = {}
+
+
+def _file_hides_frames(filename: str) -> bool:
+    """Whether the module loaded from ``filename`` asks to be left out.
+
+    A Failure keeps no frame globals (unless made with ``captureVars``), so
+    the stdlib's ``__unittest`` marker is found through the module itself.
+    """
+    hides = _HIDING_FILES.get(filename)
+    if hides is None:
+        hides = False
+        for module in list(sys.modules.values()):
+            if getattr(module, "__file__", None) == filename:
+                hides = bool(getattr(module, "__unittest", False))
+                break
+        _HIDING_FILES[filename] = hides
+    return hides
+
+
+# Twisted's callback machinery: where a Failure's traceback starts when the
+# error happened in a callback or an awaited Deferred (trial trims it too).
+_MACHINERY_FILES = (
+    os.path.join("twisted", "internet", "defer.py"),
+    os.path.join("twisted", "python", "failure.py"),
+)
 
 
 def _drop_leading_defer(frames: list[FrameTuple]) -> list[FrameTuple]:
-    """Deferred's own machinery above the user's first frame is noise."""
+    """Deferred's own machinery above the user's first frame is noise.
+
+    When nothing else is left (the error was raised by framework code, e.g.
+    ``assertFailure``'s check) no frame is printed at all, as in trial.
+    """
     start = 0
-    while start < len(frames) - 1 and frames[start][1].endswith(_DEFER_FILE):
+    while start < len(frames) and frames[start][1].endswith(_MACHINERY_FILES):
         start += 1
     return frames[start:]
 
@@ -65,10 +98,8 @@ def frames_of_traceback(tb: types.TracebackType | None) -> list[FrameTuple]:
 def _frames_of_failure(failure: Any) -> list[FrameTuple]:
     frames = []
     for name, filename, lineno, _locals, frame_globals in failure.frames:
-        if filename.startswith(_PACKAGE_DIR) or _TRIAL_DIR in filename:
-            continue
         globals_dict = dict(frame_globals) if frame_globals else None
-        if globals_dict and globals_dict.get("__unittest"):
+        if _hidden(filename, globals_dict):
             continue
         frames.append((name, filename, lineno))
     return _drop_leading_defer(frames)

@@ -45,12 +45,15 @@ class TestContext:
     @contextlib.contextmanager
     def capturing_warnings(self, suppress: Iterable[Any] = ()) -> Iterator[None]:
         """Record every warning raised inside, except the suppressed ones."""
-        with warnings.catch_warnings():
-            warnings.simplefilter("always")
-            for args, kwargs in suppress or ():
-                warnings.filterwarnings(*args, **kwargs)
-            warnings.showwarning = self._record_warning
-            yield
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("always")
+                for args, kwargs in suppress or ():
+                    warnings.filterwarnings(*args, **kwargs)
+                warnings.showwarning = self._record_warning
+                yield
+        finally:
+            resync_warning_filters()
 
     def _record_warning(
         self, message: Any, category: type, filename: str, lineno: int,
@@ -79,6 +82,35 @@ class TestContext:
             if line not in lines:
                 lines.append(line)
         return lines
+
+
+class _FiltersResync(Warning):
+    """Raised (and ignored) only to refresh CPython's copy of the filters."""
+
+
+def resync_warning_filters() -> None:
+    """Make CPython's C warning code forget the filters of a finished test.
+
+    The C code keeps the list ``warnings.filters`` had at the last
+    ``warn()`` call; ``catch_warnings`` restores the module attribute but not
+    that copy.  At interpreter exit, once the ``warnings`` module is gone, the
+    stale "always" list would be used, and e.g. Twisted's deliberately kept
+    reserve file descriptor prints ``sys:1: ResourceWarning`` after the run.
+    One ignored warning under the restored filters refreshes the copy.
+    """
+    item = ("ignore", None, _FiltersResync, None, 0)
+    filters = warnings.filters
+    mutated = getattr(warnings, "_filters_mutated", lambda: None)
+    try:
+        filters.insert(0, item)
+        mutated()
+        warnings.warn("", _FiltersResync)
+    except Exception:  # never let bookkeeping break a test
+        pass
+    finally:
+        with contextlib.suppress(ValueError):
+            filters.remove(item)
+        mutated()
 
 
 def _code_span(function: Callable[..., Any]) -> tuple[str, int, int]:

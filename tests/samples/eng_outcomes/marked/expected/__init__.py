@@ -1,0 +1,1 @@
+todo = "the package expects failures"

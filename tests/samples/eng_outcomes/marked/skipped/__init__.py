@@ -1,0 +1,1 @@
+skip = "the package says skip"

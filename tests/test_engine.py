@@ -1,0 +1,549 @@
+"""The engine: phases, waiting, timeouts.
+
+Black-box: the samples eng_phases and eng_timeouts run in a subprocess (each
+once, shared by the tests of a class).  Unit: the Engine runs cases in this
+process with a fake clock and a fake janitor, so nothing waits for real.
+"""
+
+from __future__ import annotations
+
+import inspect
+import io
+import os
+import re
+import tempfile
+from typing import Any
+
+from twisted.internet import defer, task
+from twisted.python.failure import Failure
+
+from trialish import SynchronousTestCase, TestCase
+from trialish._engine import Engine, EngineSettings
+from trialish._logcapture import LogCapture
+from trialish._results import Kind, Status, TestReport
+
+from ._support import Run, copy_sample, trialish
+
+# -- black-box helpers ---------------------------------------------------------
+
+_RUNS: dict[tuple[str, ...], Run] = {}
+
+
+def run_sample(name: str, *args: str) -> Run:
+    """Run trialish on a copy of tests/samples/NAME once per process."""
+    key = (name, *args)
+    if key not in _RUNS:
+        folder = copy_sample(name, tempfile.mkdtemp(prefix=name + "-", dir=os.getcwd()))
+        _RUNS[key] = trialish("--reporter=bwverbose", *args, cwd=folder)
+    return _RUNS[key]
+
+
+def statuses(out: str) -> dict[str, str]:
+    """``{test id: [STATUS]}`` from bwverbose output; each test must appear once."""
+    found: dict[str, str] = {}
+    for test_id, status in re.findall(r"^(\S+) \.\.\. (\[\S+\])$", out, re.M):
+        assert test_id not in found, f"{test_id} reported twice"
+        found[test_id] = status
+    return found
+
+
+def block_of(out: str, test_id: str) -> str:
+    """The summary block (header, body, ids) that lists ``test_id``."""
+    for block in out.split("=" * 79):
+        if re.search(rf"^{re.escape(test_id)}$", block, re.M):
+            return block
+    raise AssertionError(f"no summary block lists {test_id}")
+
+
+# -- black-box: phases -----------------------------------------------------------
+
+
+class PhasesBlackBox(SynchronousTestCase):
+    def run_phases(self) -> tuple[Run, dict[str, str], list[str]]:
+        run = run_sample("eng_phases", "test_phases")
+        return run, statuses(run.out), run.temp_file("phases.txt").splitlines()
+
+    def test_every_phase_can_wait_in_order(self) -> None:
+        run, found, lines = self.run_phases()
+        self.assertEqual(found["test_phases.Waiting.test_async_def"], "[OK]", run)
+        self.assertEqual([line for line in lines if line.startswith("waiting:")], [
+            "waiting: setUp",
+            "waiting: test",
+            "waiting: cleanup Deferred",  # last registered, first run
+            "waiting: cleanup coroutine",
+            "waiting: cleanup async def",
+            "waiting: tearDown",
+        ])
+
+    def test_already_fired_deferreds_and_returned_coroutine(self) -> None:
+        run, found, lines = self.run_phases()
+        self.assertEqual(found["test_phases.AlreadyFired.test_returns_coroutine"], "[OK]", run)
+        self.assertEqual([line for line in lines if line.startswith("fired:")], [
+            "fired: setUp", "fired: test", "fired: cleanup", "fired: tearDown",
+        ])
+
+    def test_failing_setup_runs_only_its_cleanups(self) -> None:
+        run, found, lines = self.run_phases()
+        test_id = "test_phases.SetUpFails.test_never_runs"
+        self.assertEqual(found[test_id], "[ERROR]", run)
+        self.assertIn("builtins.ValueError: setUp broke later", block_of(run.out, test_id))
+        self.assertEqual([line for line in lines if line.startswith("setup-fails:")],
+                         ["setup-fails: cleanup"])
+
+    def test_failing_cleanup_deferred_is_an_error_and_the_rest_runs(self) -> None:
+        run, found, lines = self.run_phases()
+        test_id = "test_phases.CleanupFails.test_passes"
+        self.assertEqual(found[test_id], "[ERROR]", run)
+        self.assertIn("builtins.KeyError: 'cleanup broke'", block_of(run.out, test_id))
+        self.assertEqual([line for line in lines if line.startswith("cleanup-fails:")], [
+            "cleanup-fails: test", "cleanup-fails: other cleanup", "cleanup-fails: tearDown",
+        ])
+
+    def test_generator_test_is_an_error(self) -> None:
+        run, found, lines = self.run_phases()
+        test_id = "test_phases.Generator.test_generator"
+        self.assertEqual(found[test_id], "[ERROR]", run)
+        self.assertIn("test_generator is a generator function and therefore will never run",
+                      block_of(run.out, test_id))
+        self.assertNotIn("generator: body ran", lines)
+
+    def test_synchronous_case_refuses_to_wait(self) -> None:
+        run, found, lines = self.run_phases()
+        for method, kind in (("test_returns_deferred", "Deferred"), ("test_async_def", "coroutine")):
+            test_id = f"test_phases.Synchronous.{method}"
+            self.assertEqual(found[test_id], "[ERROR]", run)
+            block = block_of(run.out, test_id)
+            self.assertIn(f"{method} returned a {kind}", block)
+            self.assertIn("subclass trialish.TestCase instead", block)
+        self.assertNotIn("synchronous: coroutine body ran", lines)
+        self.assertNotIn("never awaited", run.err)
+
+    def test_counts_exit_code_and_no_trialish_frames(self) -> None:
+        run, found, _ = self.run_phases()
+        self.assertEqual(len(found), 7, run)
+        self.assertIn("FAILED (errors=5, successes=2)", run.out)
+        self.assertEqual(run.code, 1)
+        self.assertNotIn(os.sep + "trialish" + os.sep, run.out)
+
+
+# -- black-box: timeouts ---------------------------------------------------------
+
+
+class TimeoutsBlackBox(SynchronousTestCase):
+    def run_timeouts(self) -> tuple[Run, dict[str, str]]:
+        run = run_sample("eng_timeouts", "--timeout", "0.2", "slowpkg", "test_stuck")
+        return run, statuses(run.out)
+
+    def assertTimedOut(self, test_id: str, phase: str, seconds: str) -> None:
+        run, found = self.run_timeouts()
+        self.assertEqual(found[test_id], "[ERROR]", run)
+        module, cls, method = test_id.rsplit(".", 2)
+        self.assertIn(
+            f"twisted.internet.defer.TimeoutError: <{module}.{cls} testMethod={method}> "
+            f"({phase}) still running at {seconds} secs\n",
+            block_of(run.out, test_id),
+        )
+
+    def test_method_attribute(self) -> None:
+        self.assertTimedOut("slowpkg.test_module_level.ModuleLevel.test_method_timeout",
+                            "test_method_timeout", "0.1")
+
+    def test_class_attribute_through_the_mro(self) -> None:
+        self.assertTimedOut("slowpkg.test_module_level.InheritsClass.test_class_timeout",
+                            "test_class_timeout", "0.15")
+
+    def test_module_attribute(self) -> None:
+        self.assertTimedOut("slowpkg.test_module_level.ModuleLevel.test_module_timeout",
+                            "test_module_timeout", "0.25")
+
+    def test_package_attribute(self) -> None:
+        self.assertTimedOut("slowpkg.test_levels.PackageLevel.test_package_timeout",
+                            "test_package_timeout", "0.3")
+
+    def test_command_line_default(self) -> None:
+        self.assertTimedOut("test_stuck.CommandLine.test_hangs", "test_hangs", "0.2")
+        _, found = self.run_timeouts()
+        self.assertEqual(found["test_stuck.CommandLine.test_quick_wait"], "[OK]")
+
+    def test_stuck_test_is_cancelled_then_cleanups_and_teardown_run(self) -> None:
+        self.assertTimedOut("test_stuck.StuckTest.test_stuck", "test_stuck", "0.1")
+        ran = self.run_timeouts()[0].temp_file("ran.txt").splitlines()
+        self.assertEqual([line for line in ran if line.startswith("test:")],
+                         ["test: Deferred cancelled", "test: cleanup", "test: tearDown"])
+
+    def test_stuck_coroutine_is_cancelled(self) -> None:
+        self.assertTimedOut("test_stuck.StuckCoroutine.test_stuck", "test_stuck", "0.1")
+        self.assertIn("coroutine: finally block ran",
+                      self.run_timeouts()[0].temp_file("ran.txt").splitlines())
+
+    def test_stuck_setup_names_the_phase_and_skips_test_and_teardown(self) -> None:
+        self.assertTimedOut("test_stuck.StuckSetUp.test_not_run", "setUp", "0.1")
+        ran = self.run_timeouts()[0].temp_file("ran.txt").splitlines()
+        self.assertEqual([line for line in ran if line.startswith("setUp:")], ["setUp: cleanup"])
+
+    def test_stuck_teardown_names_the_phase(self) -> None:
+        self.assertTimedOut("test_stuck.StuckTearDown.test_passes", "tearDown", "0.1")
+        self.assertIn("tearDown: cleanup", self.run_timeouts()[0].temp_file("ran.txt").splitlines())
+
+    def test_bad_timeout_values_are_errors(self) -> None:
+        run, found = self.run_timeouts()
+        for method, words in (
+            ("test_not_a_number", "must be a number of seconds, got 'soon'"),
+            ("test_negative", "must be a number of seconds >= 0, got -1"),
+        ):
+            test_id = f"test_stuck.BadValues.{method}"
+            self.assertEqual(found[test_id], "[ERROR]", run)
+            self.assertIn(f"trialish.TimeoutValueError: {method}: its timeout attribute {words}",
+                          block_of(run.out, test_id))
+        self.assertNotIn("bad: test ran", run.temp_file("ran.txt"))
+
+    def test_one_line_per_test(self) -> None:
+        run, found = self.run_timeouts()
+        self.assertEqual(len(found), 12, run)
+        self.assertIn("FAILED (errors=11, successes=1)", run.out)
+
+
+# -- unit: the Engine in this process ----------------------------------------------
+
+
+class _QuietJanitor:
+    """A janitor that never finds anything (the real reactor is the outer run's)."""
+
+    def __init__(self, leftovers: str = "") -> None:
+        self.leftovers = leftovers
+        self.turns = 0
+
+    def might_be_dirty(self) -> bool:
+        return bool(self.leftovers)
+
+    def turn(self) -> Any:
+        self.turns += 1
+        return defer.succeed(None)
+
+    def clean(self) -> str:
+        text, self.leftovers = self.leftovers, ""
+        return text
+
+
+class EngineUnit(SynchronousTestCase):
+    def setUp(self) -> None:
+        self.clock = task.Clock()
+        self.log = io.StringIO()
+        self.janitor = _QuietJanitor()
+        self.engine = self.make_engine()
+
+    def make_engine(self, **settings: Any) -> Engine:
+        return Engine(EngineSettings(**settings), LogCapture(self.log), self.janitor,
+                      self.clock.callLater)
+
+    def run_case(self, case_class: type, method: str = "body", engine: Engine | None = None) -> Any:
+        return (engine or self.engine).run(f"unit.{case_class.__name__}.{method}",
+                                           lambda: case_class(method), method)
+
+    def finished(self, outcome: Any) -> TestReport:
+        self.assertIsInstance(outcome, TestReport)
+        return outcome
+
+    def test_synchronous_phases_in_order_without_waiting(self) -> None:
+        calls: list[str] = []
+
+        class Case(SynchronousTestCase):
+            def setUp(self) -> None:
+                calls.append("setUp")
+                self.addCleanup(calls.append, "cleanup registered first")
+                self.addCleanup(calls.append, "cleanup registered last")
+
+            def body(self) -> None:
+                calls.append("test")
+
+            def tearDown(self) -> None:
+                calls.append("tearDown")
+
+        report = self.finished(self.run_case(Case))
+        self.assertEqual(report.status, Status.OK)
+        self.assertEqual(calls, ["setUp", "test", "cleanup registered last",
+                                 "cleanup registered first", "tearDown"])
+        self.assertIn("--> unit.Case.body <--", self.log.getvalue())
+
+    def test_fired_deferreds_and_coroutines_cost_no_wait(self) -> None:
+        class Case(TestCase):
+            def setUp(self) -> Any:
+                self.addCleanup(lambda: defer.succeed(None))
+                return defer.succeed(None)
+
+            async def body(self) -> None:
+                await defer.succeed(None)
+
+            def tearDown(self) -> Any:
+                return defer.succeed(None)
+
+        report = self.finished(self.run_case(Case))
+        self.assertEqual(report.status, Status.OK)
+        self.assertEqual(self.clock.getDelayedCalls(), [])
+
+    def test_unfired_deferred_waits_until_it_fires(self) -> None:
+        pending: defer.Deferred = defer.Deferred()
+
+        class Case(TestCase):
+            def body(self) -> Any:
+                return pending
+
+        outcome = self.run_case(Case)
+        self.assertIsInstance(outcome, defer.Deferred)
+        self.assertNoResult(outcome)
+        [timer] = self.clock.getDelayedCalls()
+        self.assertEqual(timer.getTime(), 120.0)  # the default timeout
+        pending.callback("done")
+        report = self.successResultOf(outcome)
+        self.assertEqual(report.status, Status.OK)
+        self.assertEqual(self.clock.getDelayedCalls(), [])  # the timer was cancelled
+
+    def test_failure_after_waiting_is_reported(self) -> None:
+        pending: defer.Deferred = defer.Deferred()
+
+        class Case(TestCase):
+            def body(self) -> Any:
+                return pending
+
+        outcome = self.run_case(Case)
+        pending.errback(Failure(KeyError("late")))
+        report = self.successResultOf(outcome)
+        self.assertEqual(report.status, Status.ERROR)
+        self.assertIn("builtins.KeyError: 'late'", report.problems[0].text)
+
+    def test_timeout_cancels_then_cleanups_and_teardown_run(self) -> None:
+        calls: list[str] = []
+
+        class Case(TestCase):
+            timeout = 0.5
+
+            def setUp(self) -> None:
+                self.addCleanup(calls.append, "cleanup")
+
+            def body(self) -> Any:
+                return defer.Deferred(lambda _: calls.append("cancelled"))
+
+            def tearDown(self) -> None:
+                calls.append("tearDown")
+
+        outcome = self.run_case(Case)
+        self.clock.advance(0.4)
+        self.assertNoResult(outcome)
+        self.clock.advance(0.1)
+        report = self.successResultOf(outcome)
+        self.assertEqual(report.status, Status.ERROR)
+        self.assertEqual(calls, ["cancelled", "cleanup", "tearDown"])
+        [problem] = report.problems
+        self.assertRegex(problem.text, r"TimeoutError: <tests\.test_engine\.\S+\.Case "
+                                       r"testMethod=body> \(body\) still running at 0\.5 secs\n")
+
+    def test_timeout_with_a_canceller_that_raises(self) -> None:
+        def canceller(_: Any) -> None:
+            raise RuntimeError("canceller broke")
+
+        class Case(TestCase):
+            timeout = 1
+
+            def body(self) -> Any:
+                return defer.Deferred(canceller)
+
+        outcome = self.run_case(Case)
+        self.clock.advance(1)
+        report = self.successResultOf(outcome)  # finished: the run does not hang
+        self.assertEqual(report.status, Status.ERROR)
+        self.assertEqual([p.type_name for p in report.problems],
+                         ["twisted.internet.defer.TimeoutError", "builtins.RuntimeError"])
+        self.assertIn("canceller broke", report.problems[1].text)
+
+    def test_engine_trouble_after_a_wait_fails_the_tests_deferred(self) -> None:
+        turned: defer.Deferred = defer.Deferred()
+
+        class BrokenJanitor(_QuietJanitor):
+            def turn(self) -> Any:
+                return turned
+
+            def clean(self) -> str:
+                raise RuntimeError("a bug in trialish")
+
+        engine = Engine(EngineSettings(), LogCapture(self.log), BrokenJanitor("dirty"),
+                        self.clock.callLater)
+
+        class Case(SynchronousTestCase):
+            def body(self) -> None:
+                pass
+
+        outcome = self.run_case(Case, engine=engine)
+        self.assertNoResult(outcome)
+        turned.callback(None)
+        self.assertIn("a bug in trialish", str(self.failureResultOf(outcome, RuntimeError).value))
+
+    def test_settings_give_the_default_timeout(self) -> None:
+        self.assertEqual(EngineSettings().default_timeout, 120.0)
+
+        class Case(TestCase):
+            def body(self) -> Any:
+                return defer.Deferred()
+
+        outcome = self.run_case(Case, engine=self.make_engine(default_timeout=3.0))
+        [timer] = self.clock.getDelayedCalls()
+        self.assertEqual(timer.getTime(), 3.0)
+        self.clock.advance(3)
+        self.assertIn("still running at 3.0 secs", self.successResultOf(outcome).problems[0].text)
+
+    def test_failing_setup_skips_test_and_teardown_but_runs_cleanups(self) -> None:
+        calls: list[str] = []
+
+        class Case(TestCase):
+            def setUp(self) -> None:
+                self.addCleanup(calls.append, "cleanup")
+                raise RuntimeError("no setUp")
+
+            def body(self) -> None:
+                calls.append("test")
+
+            def tearDown(self) -> None:
+                calls.append("tearDown")
+
+        report = self.finished(self.run_case(Case))
+        self.assertEqual(report.status, Status.ERROR)
+        self.assertEqual(calls, ["cleanup"])
+        self.assertEqual([p.phase for p in report.problems], ["setUp"])
+
+    def test_problems_of_every_phase_make_one_report(self) -> None:
+        class Case(TestCase):
+            def setUp(self) -> None:
+                self.addCleanup(lambda: defer.fail(ValueError("cleanup")))
+
+            def body(self) -> None:
+                self.fail("test")
+
+            def tearDown(self) -> None:
+                raise TypeError("tearDown")
+
+        report = self.finished(self.run_case(Case))
+        self.assertEqual(report.status, Status.ERROR)
+        self.assertEqual([(p.phase, p.kind) for p in report.problems], [
+            ("test", Kind.FAILURE), ("cleanup", Kind.ERROR), ("tearDown", Kind.ERROR),
+        ])
+
+    def test_generator_phase_is_an_error(self) -> None:
+        class Case(TestCase):
+            def body(self) -> Any:
+                yield None
+
+            def cleanup(self) -> Any:
+                yield None
+
+        report = self.finished(self.run_case(Case))
+        self.assertEqual(report.status, Status.ERROR)
+        self.assertIn("body is a generator function and therefore will never run",
+                      report.problems[0].text)
+
+        class WithCleanup(TestCase):
+            def body(self) -> None:
+                self.addCleanup(self.cleanup)
+
+            def cleanup(self) -> Any:
+                yield None
+
+        report = self.finished(self.run_case(WithCleanup))
+        self.assertEqual(report.status, Status.ERROR)
+        self.assertEqual(report.problems[0].phase, "cleanup")
+
+    def test_synchronous_case_returning_a_coroutine_closes_it(self) -> None:
+        made: list[Any] = []
+
+        class Case(SynchronousTestCase):
+            def body(self) -> Any:
+                async def never() -> None:
+                    made.append("ran")
+
+                made.append(never())
+                return made[0]
+
+        report = self.finished(self.run_case(Case))
+        self.assertEqual(report.status, Status.ERROR)
+        self.assertIn("trialish.SynchronousResultError: body returned a coroutine",
+                      report.problems[0].text)
+        self.assertEqual(inspect.getcoroutinestate(made[0]), inspect.CORO_CLOSED)
+        self.assertEqual(len(made), 1)  # its body never ran
+
+    def test_bad_timeout_attribute_is_an_error_before_setup(self) -> None:
+        calls: list[str] = []
+
+        class Case(TestCase):
+            timeout = "soon"
+
+            def setUp(self) -> None:
+                calls.append("setUp")
+
+            def body(self) -> None:
+                calls.append("test")
+
+        report = self.finished(self.run_case(Case))
+        self.assertEqual(report.status, Status.ERROR)
+        self.assertIn("trialish.TimeoutValueError", report.problems[0].text)
+        self.assertEqual(calls, [])
+
+    def test_janitor_leftovers_are_one_more_problem_of_the_same_report(self) -> None:
+        self.janitor.leftovers = "Traceback (most recent call last):\nFailure: dirty\n"
+
+        class Case(SynchronousTestCase):
+            def body(self) -> None:
+                pass
+
+        report = self.finished(self.run_case(Case))
+        self.assertEqual(report.status, Status.ERROR)
+        self.assertEqual([(p.phase, p.type_name) for p in report.problems],
+                         [("janitor", "trialish.DirtyReactorAggregateError")])
+        self.assertEqual(self.janitor.turns, 2)  # two chances to go away first
+
+    def test_logged_error_makes_the_test_an_error_unless_flushed(self) -> None:
+        logs = self.engine.logs
+
+        def log_error(message: str) -> None:
+            logs.observe({"log_failure": Failure(ValueError(message)), "log_format": "oops",
+                          "log_system": "-", "log_time": 0.0})
+
+        class Logs(SynchronousTestCase):
+            def body(self) -> None:
+                log_error("not flushed")
+
+        class Flushes(SynchronousTestCase):
+            def body(self) -> None:
+                log_error("flushed")
+                assert len(self.flushLoggedErrors(ValueError)) == 1
+
+        report = self.finished(self.run_case(Logs))
+        self.assertEqual(report.status, Status.ERROR)
+        self.assertEqual(report.problems[0].phase, "log")
+        self.assertIn("builtins.ValueError: not flushed", report.problems[0].text)
+        self.assertEqual(self.finished(self.run_case(Flushes)).status, Status.OK)
+
+    def test_skip_and_todo_attributes(self) -> None:
+        class Skipped(SynchronousTestCase):
+            skip = "not here"
+
+            def body(self) -> None:
+                raise AssertionError("must not run")
+
+        class Expected(SynchronousTestCase):
+            def body(self) -> None:
+                raise ValueError("expected")
+
+            body.todo = (ValueError, "later")  # type: ignore[attr-defined]
+
+        skipped = self.finished(self.run_case(Skipped))
+        self.assertEqual((skipped.status, skipped.reason), (Status.SKIP, "not here"))
+        expected = self.finished(self.run_case(Expected))
+        self.assertEqual((expected.status, expected.reason), (Status.TODO, "later"))
+        self.assertEqual(expected.expected_errors, ("builtins.ValueError",))
+
+    def test_keyboard_interrupt_is_noted(self) -> None:
+        class Case(SynchronousTestCase):
+            def body(self) -> None:
+                raise KeyboardInterrupt()
+
+        self.assertFalse(self.engine.interrupted)
+        self.finished(self.run_case(Case))
+        self.assertTrue(self.engine.interrupted)
