@@ -33,6 +33,14 @@ class Classify(SynchronousTestCase):
         self.assertEqual(classify(Custom), Kind.ERROR)
         self.assertEqual(classify(Custom, failure_exception=Custom), Kind.FAILURE)
 
+    def test_only_the_test_method_can_fail_or_skip_late(self) -> None:
+        # trial: an assertion in a fixture means the fixture is broken.
+        self.assertEqual(classify(AssertionError, phase="setUp"), Kind.ERROR)
+        self.assertEqual(classify(AssertionError, phase="tearDown"), Kind.ERROR)
+        self.assertEqual(classify(AssertionError, phase="cleanup"), Kind.ERROR)
+        self.assertEqual(classify(unittest.SkipTest, phase="setUp"), Kind.SKIP)
+        self.assertEqual(classify(unittest.SkipTest, phase="tearDown"), Kind.ERROR)
+
 
 class TodoValues(SynchronousTestCase):
     def test_forms(self) -> None:

@@ -18,12 +18,20 @@ from ._results import Kind, Problem, Status, TestReport
 TEST_PHASE = "test"
 
 
-def classify(exc_type: type, failure_exception: type = AssertionError) -> Kind:
-    """Map an exception type to what it means for a test."""
+SETUP_PHASE = "setUp"
+
+
+def classify(exc_type: type, failure_exception: type = AssertionError, phase: str = TEST_PHASE) -> Kind:
+    """Map an exception type, raised in ``phase``, to what it means for a test.
+
+    As in trial: only the test method can FAIL; an assertion failing in
+    setUp, a cleanup or tearDown is an ERROR (the fixture is broken), and
+    SkipTest skips only from setUp or the test itself.
+    """
     if issubclass(exc_type, unittest.SkipTest):
-        return Kind.SKIP
+        return Kind.SKIP if phase in (SETUP_PHASE, TEST_PHASE) else Kind.ERROR
     if issubclass(exc_type, (failure_exception, AssertionError)):
-        return Kind.FAILURE
+        return Kind.FAILURE if phase == TEST_PHASE else Kind.ERROR
     return Kind.ERROR
 
 
@@ -77,7 +85,7 @@ class Collector:
     def add(self, phase: str, error: Any) -> Kind:
         """Record an exception (or Failure) raised by ``phase``."""
         exc_type, value = _type_and_value(error)
-        kind = classify(exc_type, self.failure_exception)
+        kind = classify(exc_type, self.failure_exception, phase)
         if kind is Kind.SKIP:
             if self.skip_reason is None:
                 self.skip_reason = str(value.args[0]) if getattr(value, "args", None) else ""
