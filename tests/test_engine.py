@@ -547,3 +547,75 @@ class EngineUnit(SynchronousTestCase):
         self.assertFalse(self.engine.interrupted)
         self.finished(self.run_case(Case))
         self.assertTrue(self.engine.interrupted)
+
+    def test_unclean_warnings_turn_leftovers_into_a_warning(self) -> None:
+        self.janitor.leftovers = (
+            "Traceback (most recent call last):\n"
+            "Failure: trialish.DirtyReactorAggregateError: Reactor was unclean.\nSelectables:\n<x>\n"
+        )
+
+        class Case(SynchronousTestCase):
+            def body(self) -> None:
+                pass
+
+        report = self.finished(self.run_case(Case, engine=self.make_engine(unclean_warnings=True)))
+        self.assertEqual((report.status, report.problems), (Status.OK, ()))
+        [line] = report.warnings
+        self.assertIn("DirtyReactorWarning: Reactor was unclean.\nSelectables:\n<x>", line)
+
+    def test_on_failure_sees_errors_and_failures_but_not_skips(self) -> None:
+        seen: list[Failure] = []
+
+        class Fails(SynchronousTestCase):
+            def body(self) -> None:
+                self.fail("no")
+
+        class Errs(TestCase):
+            def body(self) -> Any:
+                return defer.fail(KeyError("k"))
+
+        class Skips(SynchronousTestCase):
+            def body(self) -> None:
+                raise self.skipTest("later")
+
+        engine = self.make_engine(on_failure=seen.append)
+        for case_class in (Fails, Errs, Skips):
+            self.finished(self.run_case(case_class, engine=engine))
+        self.assertEqual([f.type.__name__ for f in seen], ["FailTest", "KeyError"])
+        self.assertIsNotNone(seen[0].getTracebackObject())
+
+    def test_force_gc_collects_everything_after_each_test(self) -> None:
+        import gc
+
+        collected: list[int] = []
+
+        def on_gc(phase: str, info: dict[str, Any]) -> None:
+            if phase == "start":
+                collected.append(info["generation"])
+
+        class Case(SynchronousTestCase):
+            def body(self) -> None:
+                del collected[:]
+
+        gc.callbacks.append(on_gc)
+        try:
+            self.finished(self.run_case(Case, engine=self.make_engine(force_gc=True)))
+        finally:
+            gc.callbacks.remove(on_gc)
+        self.assertIn(2, collected)
+
+    def test_method_settings_override_cached_class_settings(self) -> None:
+        class Case(SynchronousTestCase):
+            skip = "whole class"
+
+            def body(self) -> None:
+                pass
+
+            def other(self) -> None:
+                pass
+
+            other.skip = "just this one"  # type: ignore[attr-defined]
+
+        self.assertEqual(self.finished(self.run_case(Case)).reason, "whole class")
+        self.assertEqual(self.finished(self.run_case(Case, "other")).reason, "just this one")
+        self.assertEqual(self.finished(self.run_case(Case)).reason, "whole class")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from types import BuiltinFunctionType, FunctionType, MethodType, ModuleType
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 _MISSING = object()
 # Values that are objects a module merely imported, never a setting.
@@ -61,6 +61,79 @@ def expects_failure(case: Any, method_name: str) -> bool:
     )
 
 
+class TestSettings(NamedTuple):
+    """Everything the engine asks about one (class, method) before running it."""
+
+    skip: Any  # a reason, or None
+    todo: Any
+    suppress: Any
+    timeout: Any  # the raw attribute value; checked by :func:`checked_timeout`
+    expects_failure: bool
+    plain_stdlib: bool  # neither trialish's nor trial's: runs through its own run()
+    waits: bool  # phases may hand back Deferreds and coroutines
+
+
+_NAMES = ("skip", "todo", "suppress", "timeout")
+_CLASS_CACHE: dict[type, tuple[dict[str, Any], bool, bool]] = {}
+
+
+def _class_defaults(cls: type, case: Any) -> tuple[dict[str, Any], bool, bool]:
+    """What the class, its modules and packages say; once per class per run.
+
+    Every test of a class asks the same questions of the same objects; with
+    thousands of tests those lookups were the largest per-test cost.  They
+    are read when the class's first test runs, so a module attribute set by
+    an earlier test still counts, as in trial.
+    """
+    found = _CLASS_CACHE.get(cls)
+    if found is None:
+        from ._testcase import is_plain_stdlib, waits_for_results
+
+        values: dict[str, Any] = {}
+        owners = list(_owners(case, ""))  # no method: the class, then modules
+        for name in _NAMES:
+            for owner in owners:
+                value = getattr(owner, name, _MISSING)
+                if value is not _MISSING and not isinstance(value, _NOT_SETTINGS):
+                    values[name] = value
+                    break
+        if "skip" not in values and getattr(cls, "__unittest_skip__", False):
+            values["skip"] = str(getattr(cls, "__unittest_skip_why__", ""))
+        found = (values, is_plain_stdlib(case), waits_for_results(case))
+        _CLASS_CACHE[cls] = found
+    return found
+
+
+def settings_for(case: Any, method_name: str) -> TestSettings:
+    """The test's settings: the method's own, else its class's (cached)."""
+    cls = type(case)
+    class_values, plain_stdlib, waits = _class_defaults(cls, case)
+    method = getattr(cls, method_name, None)
+    function = getattr(method, "__func__", method)
+    own = getattr(function, "__dict__", None) or {}
+    values = {}
+    for name in _NAMES:
+        value = own.get(name, _MISSING)
+        if value is _MISSING or isinstance(value, _NOT_SETTINGS):
+            value = class_values.get(name)
+        values[name] = value
+    skip = values["skip"]
+    if own.get("__unittest_skip__", False) and "skip" not in own:
+        skip = str(own.get("__unittest_skip_why__", ""))
+    return TestSettings(
+        skip=skip,
+        todo=values["todo"],
+        suppress=values["suppress"] or (),
+        timeout=values["timeout"],
+        expects_failure=bool(
+            own.get("__unittest_expecting_failure__", False)
+            or getattr(cls, "__unittest_expecting_failure__", False)
+        ),
+        plain_stdlib=plain_stdlib,
+        waits=waits,
+    )
+
+
 class TimeoutValueError(ValueError):
     """A ``timeout`` attribute that is not a number of seconds >= 0."""
 
@@ -69,7 +142,11 @@ TimeoutValueError.__module__ = "trialish"  # shown in reports as trialish.Timeou
 
 
 def timeout_for(case: Any, method_name: str, default: float) -> float:
-    value = lookup(case, method_name, "timeout", None)
+    return checked_timeout(lookup(case, method_name, "timeout", None), method_name, default)
+
+
+def checked_timeout(value: Any, method_name: str, default: float) -> float:
+    """The ``timeout`` attribute's value as seconds, or a clear error."""
     if value is None:
         return default
     try:

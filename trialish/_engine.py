@@ -17,6 +17,7 @@ import gc
 import inspect
 import time
 import unittest
+import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, Generator
 
@@ -28,7 +29,6 @@ from ._janitor import Janitor
 from ._logcapture import LogCapture, TestContext
 from ._outcome import TEST_PHASE, Collector, Todo
 from ._results import Kind, TestReport
-from ._testcase import waits_for_results
 
 _TIMED_OUT = object()
 _EXPECTED_FAILURE_REASON = "@unittest.expectedFailure"
@@ -65,6 +65,11 @@ GeneratorPhaseError.__module__ = "trialish"
 class EngineSettings:
     default_timeout: float = 120.0
     tb_detail: str = "default"
+    unclean_warnings: bool = False  # a dirty reactor is a warning, not an ERROR
+    force_gc: bool = False  # a full collection after every test (--force-gc)
+    # Called with every error or failure a phase raises, before it becomes
+    # text: the hook for --debug's post-mortem.
+    on_failure: Callable[[Failure], None] | None = None
 
 
 class Engine:
@@ -150,6 +155,9 @@ class Engine:
                 wait.cancel_error = Failure()
             advance(_TIMED_OUT)
 
+        # test.log is flushed only now and then; a test that may now wait
+        # for a long time (or hang) must leave its log on disk first.
+        self.logs.flush()
         if wait.timeout is not None:
             timer = self._call_later(wait.timeout, on_timeout)
         wait.deferred.addBoth(on_result)
@@ -157,7 +165,10 @@ class Engine:
     def _finish(
         self, collector: Collector, context: TestContext, started: float, collections: int,
     ) -> TestReport:
-        _collect_test_garbage(collections)
+        if self.settings.force_gc:
+            gc.collect()
+        else:
+            _collect_test_garbage(collections)
         for failure in context.take_errors():
             from ._failures import format_failure
 
@@ -177,35 +188,37 @@ class Engine:
         except BaseException as exc:
             collector.add("construct", exc)
             return
-        skip_reason = _attributes.lookup(case, method_name, "skip")
-        if skip_reason is None:
-            skip_reason = _attributes.stdlib_skip_reason(case, method_name)
-        if skip_reason is not None:
-            collector.skip(str(skip_reason))
+        settings = _attributes.settings_for(case, method_name)
+        if settings.skip is not None:
+            collector.skip(str(settings.skip))
             return
         case._trialish = context
-        with context.capturing_warnings(_attributes.lookup(case, method_name, "suppress", ())):
-            if not hasattr(case, "_trialish_driven") and _is_plain_stdlib(case):
-                _run_stdlib_case(case, collector)
+        with context.capturing_warnings(settings.suppress):
+            if settings.plain_stdlib:
+                _run_stdlib_case(case, collector, self.settings.on_failure)
             else:
-                yield from self._run_phases(case, method_name, collector)
+                yield from self._run_phases(case, method_name, settings, collector)
             yield from self._clean_reactor(collector)
 
-    def _run_phases(self, case: Any, method_name: str, collector: Collector) -> Procedure:
+    def _run_phases(
+        self, case: Any, method_name: str, settings: _attributes.TestSettings, collector: Collector,
+    ) -> Procedure:
         collector.failure_exception = getattr(case, "failureException", AssertionError)
-        todo = Todo.from_attribute(_attributes.lookup(case, method_name, "todo"))
-        if todo is None and _attributes.expects_failure(case, method_name):
+        todo = Todo.from_attribute(settings.todo)
+        if todo is None and settings.expects_failure:
             todo = Todo(_EXPECTED_FAILURE_REASON)
         collector.todo = todo
-        waits = waits_for_results(case)
+        waits = settings.waits
         timeout = None
         if waits:
             try:
-                timeout = _attributes.timeout_for(case, method_name, self.settings.default_timeout)
+                timeout = _attributes.checked_timeout(
+                    settings.timeout, method_name, self.settings.default_timeout
+                )
             except _attributes.TimeoutValueError as exc:
                 collector.add("setUp", exc)
                 return
-        describe = repr(case)
+        describe = case  # repr() only if a phase times out: it is not free
         setup_ok = yield from self._phase("setUp", "setUp", case.setUp, collector, waits, timeout, describe)
         if setup_ok:
             method = getattr(case, method_name)
@@ -223,11 +236,13 @@ class Engine:
 
     def _phase(
         self, phase: str, label: str, function: Callable[[], Any], collector: Collector,
-        waits: bool, timeout: float | None, describe: str,
+        waits: bool, timeout: float | None, describe: Any,
     ) -> Generator[_Wait, Any, bool]:
         """Call one phase; wait for what it returns. True if it succeeded."""
         try:
             result = function()
+            if result is None:  # by far the most common: nothing to wait for
+                return True
             if inspect.isgenerator(result):
                 # Its body would never run: calling a generator function
                 # only makes the generator.  (trial says the same.)
@@ -253,7 +268,7 @@ class Engine:
         wait = _Wait(deferred, timeout, label)
         outcome = yield wait
         if outcome is _TIMED_OUT:
-            collector.add(phase, DeferredTimeout(f"{describe} ({label}) still running at {timeout} secs"))
+            collector.add(phase, DeferredTimeout(f"{describe!r} ({label}) still running at {timeout} secs"))
             if wait.cancel_error is not None:
                 collector.add(phase, wait.cancel_error)
             return False
@@ -267,7 +282,9 @@ class Engine:
             isinstance(error, Failure) and error.check(KeyboardInterrupt)
         ):
             self.interrupted = True
-        collector.add(phase, error)
+        kind = collector.add(phase, error)
+        if self.settings.on_failure is not None and kind is not Kind.SKIP:
+            self.settings.on_failure(error if isinstance(error, Failure) else _failure_of(error))
 
     def _clean_reactor(self, collector: Collector) -> Procedure:
         """Give leftovers two reactor turns to go away, then report and remove them."""
@@ -278,14 +295,31 @@ class Engine:
             if not self.janitor.might_be_dirty():
                 return
         text = self.janitor.clean()
-        if text:
+        if not text:
+            return
+        if self.settings.unclean_warnings:
+            from ._janitor import DirtyReactorWarning
+
+            message = text.split("DirtyReactorAggregateError: ", 1)[-1].rstrip("\n")
+            warnings.warn(message, DirtyReactorWarning)
+        else:
             collector.add_text(Kind.ERROR, "janitor", "trialish.DirtyReactorAggregateError", text)
+
+
+_older_collection_count = [0]
+
+
+def _count_older_collections(phase: str, info: dict[str, Any]) -> None:
+    if phase == "start" and info["generation"] >= 1:
+        _older_collection_count[0] += 1
+
+
+gc.callbacks.append(_count_older_collections)  # cheaper than gc.get_stats() per test
 
 
 def _older_collections() -> int:
     """How many times the garbage collector has looked at generations 1 and 2."""
-    stats = gc.get_stats()
-    return stats[1]["collections"] + stats[2]["collections"]
+    return _older_collection_count[0]
 
 
 def _collect_test_garbage(collections_at_start: int) -> None:
@@ -313,24 +347,24 @@ def _discard(result: Any) -> None:
         result.addErrback(lambda _: None)
 
 
-def _is_plain_stdlib(case: Any) -> bool:
-    """A stdlib TestCase that is neither trialish's nor trial's runs via run()."""
-    from ._testcase import SynchronousTestCase, is_trial_case
-
-    return not isinstance(case, SynchronousTestCase) and not is_trial_case(case)
+def _failure_of(error: BaseException) -> Failure:
+    return Failure(error, type(error), error.__traceback__)
 
 
 class _StdlibResult(unittest.TestResult):
     """Receives a stdlib TestCase's own run() and feeds the Collector."""
 
-    def __init__(self, collector: Collector) -> None:
+    def __init__(self, collector: Collector, on_failure: Callable[[Failure], None] | None) -> None:
         super().__init__()
         self.collector = collector
+        self.on_failure = on_failure
 
     def _add(self, kind: Kind, err: Any) -> None:
         from ._failures import frames_of_traceback, qualified_name, render
 
         exc_type, value, tb = err
+        if self.on_failure is not None:
+            self.on_failure(Failure(value, exc_type, tb))
         text = render(exc_type, value, frames_of_traceback(tb), self.collector.tb_detail)
         self.collector.add_text(kind, TEST_PHASE, qualified_name(exc_type), text)
 
@@ -365,5 +399,7 @@ class _StdlibResult(unittest.TestResult):
         self.collector.add_text(kind, TEST_PHASE, qualified_name(exc_type), text)
 
 
-def _run_stdlib_case(case: Any, collector: Collector) -> None:
-    case.run(_StdlibResult(collector))
+def _run_stdlib_case(
+    case: Any, collector: Collector, on_failure: Callable[[Failure], None] | None
+) -> None:
+    case.run(_StdlibResult(collector, on_failure))

@@ -23,9 +23,34 @@ class DirtyReactorAggregateError(Exception):
 DirtyReactorAggregateError.__module__ = "trialish"
 
 
+class DirtyReactorWarning(Warning):
+    """With --unclean-warnings: what a dirty reactor is reported as instead."""
+
+
+DirtyReactorWarning.__module__ = "trialish"
+
+
 class Janitor:
     def __init__(self, turn: Callable[[], Any]) -> None:
         self._turn = turn
+        # The reactor's reader and writer registrations when it was last
+        # found clean: if no call is scheduled and they are unchanged, it
+        # is still clean, and the full check (which builds lists and sets
+        # of every selectable) is skipped.  Most tests take this path.
+        self._clean_registrations: tuple[Any, Any] | None = None
+
+    @staticmethod
+    def _registrations(reactor: Any) -> tuple[Any, Any] | None:
+        reads, writes = getattr(reactor, "_reads", None), getattr(reactor, "_writes", None)
+        if reads is None or writes is None:
+            return None
+        return reads, writes
+
+    def _still_clean(self, reactor: Any) -> bool:
+        if getattr(reactor, "_pendingTimedCalls", True) or getattr(reactor, "_newTimedCalls", True):
+            return False
+        registrations = self._registrations(reactor)
+        return registrations is not None and registrations == self._clean_registrations
 
     @staticmethod
     def _reactor() -> Any | None:
@@ -53,7 +78,15 @@ class Janitor:
         reactor = self._reactor()
         if reactor is None:
             return False
-        return bool(self._pending_calls(reactor) or self._new_selectables(reactor))
+        if self._clean_registrations is not None and self._still_clean(reactor):
+            return False
+        dirty = bool(self._pending_calls(reactor) or self._new_selectables(reactor))
+        if not dirty:
+            registrations = self._registrations(reactor)
+            self._clean_registrations = (
+                None if registrations is None else (registrations[0].copy(), registrations[1].copy())
+            )
+        return dirty
 
     def turn(self) -> Any:
         """A Deferred that fires after one reactor iteration."""

@@ -17,6 +17,7 @@ import warnings
 from typing import Any, Callable, Iterable, Iterator, TextIO
 
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S%z"
+_FLUSH_EVERY = 0.1  # seconds between flushes of test.log
 
 
 class TestContext:
@@ -44,18 +45,28 @@ class TestContext:
 
     @contextlib.contextmanager
     def capturing_warnings(self, suppress: Iterable[Any] = ()) -> Iterator[None]:
-        """Record every warning raised inside, except the suppressed ones."""
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("always")
-                for args, kwargs in suppress or ():
-                    warnings.filterwarnings(*args, **kwargs)
-                warnings.showwarning = self._record_warning
-                yield
-        finally:
-            resync_warning_filters()
+        """Record every warning raised inside, except the suppressed ones.
 
-    def _record_warning(
+        The run's :class:`LogCapture` has already put the "always" filter
+        first, so a test usually costs only a copy of the filter list, put
+        back (and CPython told) only if the test or its ``suppress`` changed it.
+        """
+        saved_filters = warnings.filters[:]
+        saved_show = warnings.showwarning
+        warnings.showwarning = self.record_warning
+        if not saved_filters or saved_filters[0] != _SHOW_ALWAYS:
+            warnings.simplefilter("always")
+        for args, kwargs in suppress or ():
+            warnings.filterwarnings(*args, **kwargs)
+        try:
+            yield
+        finally:
+            warnings.showwarning = saved_show
+            if warnings.filters != saved_filters:
+                warnings.filters[:] = saved_filters
+                resync_warning_filters()
+
+    def record_warning(
         self, message: Any, category: type, filename: str, lineno: int,
         file: Any = None, line: Any = None,
     ) -> None:
@@ -82,6 +93,9 @@ class TestContext:
             if line not in lines:
                 lines.append(line)
         return lines
+
+
+_SHOW_ALWAYS = ("always", None, Warning, None, 0)  # what simplefilter("always") adds
 
 
 class _FiltersResync(Warning):
@@ -149,6 +163,8 @@ class LogCapture:
         self._stamp = ""
         self._bridge: _LoggingBridge | None = None
         self._old_root_level = logging.WARNING
+        self._saved_filters: list[Any] | None = None
+        self._flushed_at = time.monotonic()
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -161,8 +177,15 @@ class LogCapture:
         self._old_root_level = root.level
         root.addHandler(self._bridge)
         root.setLevel(logging.DEBUG)
+        # Once for the run, so that tests need not each push and pop it.
+        self._saved_filters = warnings.filters[:]
+        warnings.simplefilter("always")
 
     def stop(self) -> None:
+        if self._saved_filters is not None:
+            warnings.filters[:] = self._saved_filters
+            self._saved_filters = None
+            resync_warning_filters()
         if self._bridge is not None:
             root = logging.getLogger()
             root.removeHandler(self._bridge)
@@ -182,7 +205,13 @@ class LogCapture:
     def end_test(self, context: TestContext) -> None:
         if self.current is context:
             self.current = None
-        self.flush()
+        # Flushing after every test cost more than many tests do; a tenth of
+        # a second bounds what a hard crash could keep from test.log (Ctrl-C,
+        # os._exit and the end of the run all flush first).
+        now = time.monotonic()
+        if now - self._flushed_at >= _FLUSH_EVERY:
+            self._flushed_at = now
+            self.flush()
 
     # -- writing ---------------------------------------------------------------
 

@@ -118,6 +118,11 @@ def is_trial_case(case: Any) -> bool:
     return False
 
 
+def is_plain_stdlib(case: Any) -> bool:
+    """A stdlib TestCase, neither trialish's nor trial's: it runs via its own run()."""
+    return not isinstance(case, SynchronousTestCase) and not is_trial_case(case)
+
+
 def waits_for_results(case: Any) -> bool:
     """Whether the engine should wait for Deferreds this case's phases return."""
     flag = getattr(case, "waits_for_results", None)
