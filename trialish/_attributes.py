@@ -71,13 +71,14 @@ class TestSettings(NamedTuple):
     expects_failure: bool
     plain_stdlib: bool  # neither trialish's nor trial's: runs through its own run()
     waits: bool  # phases may hand back Deferreds and coroutines
+    trial: bool  # a twisted.trial TestCase (see _trial_bridge)
 
 
 _NAMES = ("skip", "todo", "suppress", "timeout")
-_CLASS_CACHE: dict[type, tuple[dict[str, Any], bool, bool]] = {}
+_CLASS_CACHE: dict[type, tuple[dict[str, Any], bool, bool, bool]] = {}
 
 
-def _class_defaults(cls: type, case: Any) -> tuple[dict[str, Any], bool, bool]:
+def _class_defaults(cls: type, case: Any) -> tuple[dict[str, Any], bool, bool, bool]:
     """What the class, its modules and packages say; once per class per run.
 
     Every test of a class asks the same questions of the same objects; with
@@ -87,7 +88,7 @@ def _class_defaults(cls: type, case: Any) -> tuple[dict[str, Any], bool, bool]:
     """
     found = _CLASS_CACHE.get(cls)
     if found is None:
-        from ._testcase import is_plain_stdlib, waits_for_results
+        from ._testcase import is_plain_stdlib, is_trial_case, waits_for_results
 
         values: dict[str, Any] = {}
         owners = list(_owners(case, ""))  # no method: the class, then modules
@@ -99,7 +100,7 @@ def _class_defaults(cls: type, case: Any) -> tuple[dict[str, Any], bool, bool]:
                     break
         if "skip" not in values and getattr(cls, "__unittest_skip__", False):
             values["skip"] = str(getattr(cls, "__unittest_skip_why__", ""))
-        found = (values, is_plain_stdlib(case), waits_for_results(case))
+        found = (values, is_plain_stdlib(case), waits_for_results(case), is_trial_case(case))
         _CLASS_CACHE[cls] = found
     return found
 
@@ -107,7 +108,7 @@ def _class_defaults(cls: type, case: Any) -> tuple[dict[str, Any], bool, bool]:
 def settings_for(case: Any, method_name: str) -> TestSettings:
     """The test's settings: the method's own, else its class's (cached)."""
     cls = type(case)
-    class_values, plain_stdlib, waits = _class_defaults(cls, case)
+    class_values, plain_stdlib, waits, trial = _class_defaults(cls, case)
     method = getattr(cls, method_name, None)
     function = getattr(method, "__func__", method)
     own = getattr(function, "__dict__", None) or {}
@@ -131,6 +132,7 @@ def settings_for(case: Any, method_name: str) -> TestSettings:
         ),
         plain_stdlib=plain_stdlib,
         waits=waits,
+        trial=trial,
     )
 
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import gc
 import inspect
+import sys
 import time
-import unittest
 import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, Generator
@@ -29,9 +29,10 @@ from ._janitor import Janitor
 from ._logcapture import LogCapture, TestContext
 from ._outcome import TEST_PHASE, Collector, Todo
 from ._results import Kind, TestReport
+from ._trial_bridge import adapt_trial_case
+from ._stdlib_bridge import EXPECTED_FAILURE_REASON, SubTestOutcome, is_should_stop, run_stdlib_case
 
 _TIMED_OUT = object()
-_EXPECTED_FAILURE_REASON = "@unittest.expectedFailure"
 
 
 @dataclass
@@ -195,19 +196,45 @@ class Engine:
         case._trialish = context
         with context.capturing_warnings(settings.suppress):
             if settings.plain_stdlib:
-                _run_stdlib_case(case, collector, self.settings.on_failure)
+                yield from self._run_stdlib(case, collector)
             else:
-                yield from self._run_phases(case, method_name, settings, collector)
+                yield from self._run_phases(case, method_name, settings, collector, context)
             yield from self._clean_reactor(collector)
+
+    def _run_stdlib(self, case: Any, collector: Collector) -> Procedure:
+        """A plain stdlib case runs through its own run(), reporting to us.
+
+        ``IsolatedAsyncioTestCase.run()`` starts an asyncio loop of its own,
+        which it cannot do inside a running one (``-r asyncio`` once the
+        reactor runs): then it runs in a worker thread, and we wait for it.
+        """
+        try:
+            if _asyncio_loop_running():
+                from twisted.internet.threads import deferToThread
+
+                outcome = yield _Wait(
+                    deferToThread(run_stdlib_case, case, collector, self.settings.on_failure),
+                    None, "test",
+                )
+                if isinstance(outcome, Failure):
+                    self._note(TEST_PHASE, outcome, collector)
+            else:
+                run_stdlib_case(case, collector, self.settings.on_failure)
+        except BaseException as exc:  # raised outside its test parts, e.g. by run() itself
+            self._note(TEST_PHASE, exc, collector)
 
     def _run_phases(
         self, case: Any, method_name: str, settings: _attributes.TestSettings, collector: Collector,
+        context: TestContext,
     ) -> Procedure:
         collector.failure_exception = getattr(case, "failureException", AssertionError)
         todo = Todo.from_attribute(settings.todo)
         if todo is None and settings.expects_failure:
-            todo = Todo(_EXPECTED_FAILURE_REASON)
+            todo = Todo(EXPECTED_FAILURE_REASON)
         collector.todo = todo
+        case._outcome = SubTestOutcome(collector, case, self.settings.on_failure)
+        if settings.trial:
+            adapt_trial_case(case, context)
         waits = settings.waits
         timeout = None
         if waits:
@@ -278,6 +305,8 @@ class Engine:
         return True
 
     def _note(self, phase: str, error: Any, collector: Collector) -> None:
+        if is_should_stop(error):
+            return  # a subtest ended the test on purpose (see SubTestOutcome)
         if isinstance(error, KeyboardInterrupt) or (
             isinstance(error, Failure) and error.check(KeyboardInterrupt)
         ):
@@ -347,59 +376,10 @@ def _discard(result: Any) -> None:
         result.addErrback(lambda _: None)
 
 
+def _asyncio_loop_running() -> bool:
+    asyncio = sys.modules.get("asyncio")
+    return asyncio is not None and asyncio._get_running_loop() is not None
+
+
 def _failure_of(error: BaseException) -> Failure:
     return Failure(error, type(error), error.__traceback__)
-
-
-class _StdlibResult(unittest.TestResult):
-    """Receives a stdlib TestCase's own run() and feeds the Collector."""
-
-    def __init__(self, collector: Collector, on_failure: Callable[[Failure], None] | None) -> None:
-        super().__init__()
-        self.collector = collector
-        self.on_failure = on_failure
-
-    def _add(self, kind: Kind, err: Any) -> None:
-        from ._failures import frames_of_traceback, qualified_name, render
-
-        exc_type, value, tb = err
-        if self.on_failure is not None:
-            self.on_failure(Failure(value, exc_type, tb))
-        text = render(exc_type, value, frames_of_traceback(tb), self.collector.tb_detail)
-        self.collector.add_text(kind, TEST_PHASE, qualified_name(exc_type), text)
-
-    def addError(self, test: Any, err: Any) -> None:
-        if issubclass(err[0], KeyboardInterrupt):
-            raise err[1]
-        self._add(Kind.ERROR, err)
-
-    def addFailure(self, test: Any, err: Any) -> None:
-        self._add(Kind.FAILURE, err)
-
-    def addSkip(self, test: Any, reason: str) -> None:
-        self.collector.skip(reason)
-
-    def addExpectedFailure(self, test: Any, err: Any) -> None:
-        self.collector.todo = self.collector.todo or Todo(_EXPECTED_FAILURE_REASON)
-        self.collector.add_expected(TEST_PHASE, err[1])
-
-    def addUnexpectedSuccess(self, test: Any) -> None:
-        self.collector.todo = self.collector.todo or Todo(_EXPECTED_FAILURE_REASON)
-
-    def addSubTest(self, test: Any, subtest: Any, err: Any) -> None:
-        if err is None:
-            return
-        kind = Kind.FAILURE if issubclass(err[0], test.failureException) else Kind.ERROR
-        from ._failures import frames_of_traceback, qualified_name, render
-
-        exc_type, value, tb = err
-        text = f"{subtest._subDescription()}\n" + render(
-            exc_type, value, frames_of_traceback(tb), self.collector.tb_detail
-        )
-        self.collector.add_text(kind, TEST_PHASE, qualified_name(exc_type), text)
-
-
-def _run_stdlib_case(
-    case: Any, collector: Collector, on_failure: Callable[[Failure], None] | None
-) -> None:
-    case.run(_StdlibResult(collector, on_failure))

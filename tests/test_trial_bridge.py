@@ -1,0 +1,59 @@
+"""twisted.trial TestCases whose API needs trial's run(): flushLoggedErrors, flushWarnings."""
+
+from __future__ import annotations
+
+import warnings
+
+from twisted.python.failure import Failure
+
+from trialish import SynchronousTestCase
+from trialish._logcapture import TestContext
+from trialish._trial_bridge import adapt_trial_case
+
+from .test_engine import block_of, run_sample, statuses
+
+
+class TrialApiBlackBox(SynchronousTestCase):
+    def outcomes(self) -> tuple[object, dict[str, str]]:
+        run = run_sample("eng_compat", "test_trial_api")
+        return run, statuses(run.out)
+
+    def test_flush_logged_errors_takes_the_error_off_the_test(self) -> None:
+        run, found = self.outcomes()
+        self.assertEqual(found["test_trial_api.TrialApi.test_flush_logged_errors"], "[OK]", run)
+
+    def test_unflushed_logged_error_is_still_an_error(self) -> None:
+        run, found = self.outcomes()
+        test_id = "test_trial_api.TrialApi.test_unflushed_logged_error"
+        self.assertEqual(found[test_id], "[ERROR]", run)
+        self.assertIn("builtins.KeyError: 'not flushed'", block_of(run.out, test_id))
+
+    def test_flush_warnings_by_offending_function(self) -> None:
+        run, found = self.outcomes()
+        self.assertEqual(found["test_trial_api.TrialApi.test_flush_warnings"], "[OK]", run)
+        self.assertNotIn("from _warn", run.out)  # flushed warnings are not printed
+
+    def test_deferred_cleanup(self) -> None:
+        run, found = self.outcomes()
+        self.assertEqual(found["test_trial_api.TrialApi.test_deferred_cleanup"], "[OK]", run)
+
+
+class _FakeTrialCase:
+    pass
+
+
+class Unit(SynchronousTestCase):
+    def test_adapted_case_reads_the_context(self) -> None:
+        context = TestContext()
+        case = _FakeTrialCase()
+        adapt_trial_case(case, context)
+        context.errors += [Failure(ValueError("v")), Failure(KeyError("k"))]
+        self.assertEqual(len(case._observer.getErrors()), 2)  # type: ignore[attr-defined]
+        [flushed] = case._observer.flushErrors(KeyError)  # type: ignore[attr-defined]
+        self.assertTrue(flushed.check(KeyError))
+        self.assertEqual(len(context.errors), 1)
+        with context.capturing_warnings():
+            warnings.warn("w", UserWarning)
+        flushed_warnings = case.flushWarnings()  # type: ignore[attr-defined]
+        self.assertEqual([w["message"] for w in flushed_warnings], ["w"])
+        self.assertEqual(context.warnings, [])
