@@ -25,6 +25,7 @@ from twisted.internet.defer import Deferred, TimeoutError as DeferredTimeout
 from twisted.python.failure import Failure
 
 from . import _attributes
+from ._coroutines import coroutine_deferred, suspended_at
 from ._janitor import Janitor
 from ._logcapture import LogCapture, TestContext
 from ._outcome import TEST_PHASE, Collector, Todo
@@ -43,6 +44,8 @@ class _Wait:
     timeout: float | None
     label: str
     cancel_error: Failure | None = None  # what cancelling it on timeout raised
+    coroutine: Any = None  # the phase's coroutine, to say where it is stuck
+    suspended: tuple[str, ...] = ()  # where it was when it timed out
 
 
 Procedure = Generator[_Wait, Any, None]
@@ -150,6 +153,8 @@ class Engine:
             if state["resumed"]:
                 return
             state["resumed"] = True
+            if wait.coroutine is not None:
+                wait.suspended = tuple(suspended_at(wait.coroutine))
             try:
                 wait.deferred.cancel()
             except BaseException:  # a canceller that raises: one more problem
@@ -291,11 +296,14 @@ class Engine:
                 "SynchronousTestCase never waits for: subclass trialish.TestCase instead"
             ))
             return False
-        deferred = Deferred.fromCoroutine(result) if is_coroutine else result
-        wait = _Wait(deferred, timeout, label)
+        deferred = coroutine_deferred(result) if is_coroutine else result
+        wait = _Wait(deferred, timeout, label, coroutine=result if is_coroutine else None)
         outcome = yield wait
         if outcome is _TIMED_OUT:
-            collector.add(phase, DeferredTimeout(f"{describe!r} ({label}) still running at {timeout} secs"))
+            message = f"{describe!r} ({label}) still running at {timeout} secs"
+            if wait.suspended:
+                message += "\nIt was suspended at (innermost last):\n" + "\n".join(wait.suspended)
+            collector.add(phase, DeferredTimeout(message))
             if wait.cancel_error is not None:
                 collector.add(phase, wait.cancel_error)
             return False
