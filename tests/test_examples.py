@@ -12,6 +12,12 @@ EXAMPLES = os.path.join(REPO, "examples")
 
 # Every example test, by id: a test added to examples/ belongs here too.
 EXAMPLE_TESTS = [
+    "test_cat_stdlib.AsyncioRunTests.test_forward",
+    "test_cat_stdlib.AsyncioRunTests.test_forward_mocked",
+    "test_cat_stdlib.IsolatedTests.test_unpetted_cat_refuses",
+    "test_cat_trialish.CatTests.test_a_distracted_cat_times_out",
+    "test_cat_trialish.CatTests.test_forward",
+    "test_cat_trialish.CatTests.test_forward_quickly_then_a_deferred",
     "test_delay_trial.DelayClockTrialTests.test_fires_after_exactly_n_seconds",
     "test_delay_trial.DelayClockTrialTests.test_undo",
     "test_delay_trial.DelayTrialTests.test_delay_coroutine",
@@ -47,7 +53,7 @@ class ExamplesPass(SynchronousTestCase):
         return trialish("--temp-directory", temp, *args, EXAMPLES, cwd=cwd), temp
 
     def test_every_example_passes(self) -> None:
-        run, temp = self.run_examples("--reporter=bwverbose")
+        run, temp = self.run_examples("--reporter=bwverbose", "--reactor=asyncio")
         self.assertEqual(run.code, 0, run)
         for test_id in EXAMPLE_TESTS:
             self.assertIn(f"{test_id} ... [OK]\n", run.out, run)
@@ -61,7 +67,7 @@ class ExamplesPass(SynchronousTestCase):
         self.assertNotIn("Unhandled error", log)
 
     def test_default_tree_output(self) -> None:
-        run, _ = self.run_examples()
+        run, _ = self.run_examples("--reactor=asyncio")  # as make demo runs it
         self.assertEqual(run.code, 0, run)
         self.assertIn(
             "test_poetry_trialish\n"
@@ -69,3 +75,11 @@ class ExamplesPass(SynchronousTestCase):
             "    test_client ...                                                        [OK]\n",
             run.out,
         )
+
+    def test_the_cat_needs_the_asyncio_reactor_and_says_so(self) -> None:
+        run, _ = self.run_examples("--reporter=bwverbose")
+        asyncio_tests = [t for t in EXAMPLE_TESTS if t.startswith("test_cat_trialish.")]
+        for test_id in EXAMPLE_TESTS:
+            expected = "[ERROR]" if test_id in asyncio_tests else "[OK]"
+            self.assertIn(f"{test_id} ... {expected}\n", run.out, run)
+        self.assertEqual(run.out.count("run trialish with --reactor asyncio"), len(asyncio_tests))

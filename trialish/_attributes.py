@@ -18,8 +18,11 @@ _NOT_SETTINGS = (ModuleType, type, FunctionType, BuiltinFunctionType, MethodType
 
 def _owners(case: Any, method_name: str) -> Iterator[Any]:
     """Yield the objects to search, nearest first: method, class, modules."""
-    cls = type(case)
-    method = getattr(cls, method_name, None)
+    return _class_owners(type(case), method_name)
+
+
+def _class_owners(cls: type, method_name: str) -> Iterator[Any]:
+    method = getattr(cls, method_name, None) if method_name else None
     if method is not None:
         yield getattr(method, "__func__", method)
     yield cls  # getattr on a class already walks its MRO
@@ -39,6 +42,20 @@ def lookup(case: Any, method_name: str, attribute: str, default: Any = None) -> 
         if value is _MISSING or isinstance(value, _NOT_SETTINGS):
             continue  # e.g. ``from unittest import skip`` is not a skip reason
         return value
+    return default
+
+
+def class_setting(cls: type, attribute: str, default: Any = None) -> Any:
+    """``attribute`` as set on a class, its bases, its module or packages.
+
+    For questions about a whole class (is every test of it skipped?) without
+    making an instance, which some TestCases (IsolatedAsyncioTestCase)
+    do not survive half-built.
+    """
+    for owner in _class_owners(cls, ""):
+        value = getattr(owner, attribute, _MISSING)
+        if value is not _MISSING and not isinstance(value, _NOT_SETTINGS):
+            return value
     return default
 
 
