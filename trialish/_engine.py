@@ -31,6 +31,7 @@ from ._logcapture import LogCapture, TestContext
 from ._outcome import TEST_PHASE, Collector, Todo
 from ._results import Kind, TestReport
 from ._trial_bridge import adapt_trial_case
+from ._watchdog import Watchdog, shared_watchdog
 from ._stdlib_bridge import EXPECTED_FAILURE_REASON, SubTestOutcome, is_should_stop, run_stdlib_case
 
 _TIMED_OUT = object()
@@ -85,11 +86,15 @@ class Engine:
         logs: LogCapture,
         janitor: Janitor,
         call_later: Callable[..., Any],
+        watchdog: Watchdog | None | str = "shared",
     ) -> None:
         self.settings = settings
         self.logs = logs
         self.janitor = janitor
         self._call_later = call_later
+        # Interrupts a test that blocks the thread past its timeout; one per
+        # process, since it owns SIGALRM.
+        self.watchdog = shared_watchdog() if watchdog == "shared" else watchdog
         self.interrupted = False  # a test raised KeyboardInterrupt
 
     # -- entry point -------------------------------------------------------
@@ -271,6 +276,21 @@ class Engine:
         waits: bool, timeout: float | None, describe: Any,
     ) -> Generator[_Wait, Any, bool]:
         """Call one phase; wait for what it returns. True if it succeeded."""
+        watchdog = self.watchdog if timeout is not None else None
+        if watchdog is None:
+            return (yield from self._call_phase(
+                phase, label, function, collector, waits, timeout, describe))
+        watchdog.arm(timeout, describe, label)  # type: ignore[arg-type]
+        try:
+            return (yield from self._call_phase(
+                phase, label, function, collector, waits, timeout, describe))
+        finally:
+            watchdog.disarm()
+
+    def _call_phase(
+        self, phase: str, label: str, function: Callable[[], Any], collector: Collector,
+        waits: bool, timeout: float | None, describe: Any,
+    ) -> Generator[_Wait, Any, bool]:
         try:
             result = function()
             if result is None:  # by far the most common: nothing to wait for
