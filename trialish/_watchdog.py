@@ -78,6 +78,7 @@ class Watchdog:
         self._deadline = time.monotonic() + timeout + GRACE
 
     def disarm(self) -> None:
+        self._case = None  # never keep a finished test's case alive
         if self._deadline is not None or self._pending:
             with self._lock:
                 self._deadline = None
