@@ -23,7 +23,13 @@ class AsyncioReactorBlackBox(SynchronousTestCase):
             f"{MIXED}.test_stuck": "[ERROR]",
             f"{MIXED}.test_task_and_future": "[OK]",
             f"{MIXED}.test_wait_for_timeout": "[OK]",
+            "test_mixed.LeavesTask.test_leaves_a_task": "[ERROR]",
+            "test_mixed.LeavesTask.test_next_one_is_clean": "[OK]",
         }, run)
+        self.assertRegex(block_of(run.out, "test_mixed.LeavesTask.test_leaves_a_task"),
+                         r"Reactor was unclean\.\nasyncio tasks:\n<Task forgotten <coroutine "
+                         r"object sleep at 0x[0-9a-f]+>> \(created at \S+test_mixed\.py:\d+\)\n"
+                         r".*in sleep\n  waiting on an asyncio future")
         self.assertIn("still running at 0.1 secs", block_of(run.out, f"{MIXED}.test_stuck"))
 
     def test_default_reactor_says_to_use_the_asyncio_reactor(self) -> None:

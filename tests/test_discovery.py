@@ -344,3 +344,38 @@ class LoadErrors(SynchronousTestCase):
         self.assertIn("no module or package 'gone_module'", blocks["gone_module"])
         self.assertNotIn("Traceback", run.out + run.err)
         self.assertEqual(run.code, 1, run)
+
+
+class LazyPosition(SynchronousTestCase):
+    """``position`` is only needed by --order toptobottom: worked out when asked."""
+
+    def test_position_is_computed_on_first_use_with_the_same_result(self) -> None:
+        folder = write_files(_folder(self), {"test_pos.py": textwrap.dedent("""\
+            import functools, unittest
+
+            def wrapped(function):
+                @functools.wraps(function)
+                def wrapper(self):
+                    return function(self)
+                return wrapper
+
+            class Base(unittest.TestCase):
+                def test_base(self): pass
+
+            class Second(Base):
+                @wrapped
+                def test_decorated(self): pass
+                def test_plain(self): pass
+            """)})
+        specs = load_in_process(folder)
+        self.assertTrue(all(spec._position is None for spec in specs.values()))
+        self.assertEqual(specs["test_pos.Second.test_base"].position[2:], (2, 10))
+        self.assertEqual(specs["test_pos.Second.test_decorated"].position[2:], (3, 13))  # a decorated test starts at its decorator
+        self.assertEqual(specs["test_pos.Second.test_plain"].position[2:], (3, 15))
+        base, second = specs["test_pos.Base.test_base"].position, specs["test_pos.Second.test_plain"].position
+        self.assertEqual(base[0], second[0])
+        self.assertLess(base[1], second[1])
+
+    def test_a_given_position_is_kept(self) -> None:
+        self.assertEqual(TestSpec("x", position=(3, 2, 1, 0)).position, (3, 2, 1, 0))
+        self.assertEqual(TestSpec("x", rank=4, load_error="e").position, (4, 0, 0, 0))

@@ -213,6 +213,9 @@ class _QuietJanitor:
         self.leftovers = leftovers
         self.turns = 0
 
+    def watch(self) -> None:
+        pass
+
     def might_be_dirty(self) -> bool:
         return bool(self.leftovers)
 

@@ -149,14 +149,17 @@ class ReactorBlackBox(SynchronousTestCase):
         self.assertIn("Failure: trialish.DirtyReactorAggregateError: Reactor was unclean.\n"
                       "DelayedCalls: (set twisted.internet.base.DelayedCall.debug = True to debug)\n"
                       "<DelayedCall ", block)
-        self.assertIn("Dirty.test_a_pending_call.<locals>.<lambda>()>", block)
+        # Where the call was made, without DelayedCall.debug (trial cannot say).
+        self.assertRegex(block, r"Dirty\.test_a_pending_call\.<locals>\.<lambda>\(\)> "
+                                r"\(scheduled at \S+test_reactor\.py:20\)\n")
         self.assertEqual(self.outcome("Dirty.test_b_no_call_left")[1], "[OK]")
 
     def test_listening_port_is_that_tests_error_and_its_socket_closed(self) -> None:
         run, status, block = self.outcome("Dirty.test_c_listening_port")
         self.assertEqual(status, "[ERROR]", run)
         self.assertRegex(block, r"Reactor was unclean\.\nSelectables:\n"
-                                r"<<class 'twisted\.internet\.tcp\.Port'> of .* on \d+>\n")
+                                r"<<class 'twisted\.internet\.tcp\.Port'> of .* on \d+> "
+                                r"\(made at \S+test_reactor\.py:26\)\n")
         self.assertEqual(self.outcome("Dirty.test_d_port_released")[1], "[OK]")
 
     def test_open_connection_lists_each_leftover(self) -> None:
@@ -164,9 +167,12 @@ class ReactorBlackBox(SynchronousTestCase):
         self.assertEqual(status, "[ERROR]", run)
         selectables = block.split("Selectables:\n", 1)[1].split("\n\n", 1)[0].splitlines()
         self.assertEqual(len(selectables), 3, block)  # the port and both ends
-        self.assertTrue(any("tcp.Port" in line for line in selectables))
-        self.assertTrue(any("tcp.Client" in line for line in selectables))
-        self.assertTrue(any(line.startswith("<Server #0 on ") for line in selectables))
+        self.assertTrue(any("tcp.Port" in line and line.endswith("test_reactor.py:41)")
+                            for line in selectables), block)
+        self.assertTrue(any("tcp.Client" in line and line.endswith("test_reactor.py:42)")
+                            for line in selectables), block)
+        self.assertTrue(any(line.startswith("<Server #0 on ") and line.endswith("test_reactor.py:41)")
+                            for line in selectables), block)
         self.assertEqual(self.outcome("Dirty.test_f_nothing_left")[1], "[OK]")
 
     def test_port_closed_by_teardown_is_clean(self) -> None:

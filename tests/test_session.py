@@ -67,3 +67,23 @@ class CtrlC(SynchronousTestCase):
         with open(os.path.join(folder, "_trial_temp", "test.log")) as handle:
             log = handle.read()
         self.assertIn("--> test_interrupt.Stuck.test_blocks_on_deferred <--", log)
+
+
+class ReactorStoppedByATest(SynchronousTestCase):
+    def test_the_waiting_test_and_the_rest_each_get_one_report(self) -> None:
+        from ._support import write_files
+
+        folder = write_files(os.path.abspath(self.mktemp()), {"test_stops.py": (
+            "from twisted.internet import defer, reactor\n"
+            "from trialish import TestCase\n\n"
+            "class Stops(TestCase):\n"
+            "    def test_a_stops_the_reactor(self):\n"
+            "        reactor.callLater(0, reactor.stop)\n"
+            "        return defer.Deferred()\n\n"
+            "    def test_b_after(self):\n"
+            "        pass\n")})
+        run = trialish("--reporter=bwverbose", "test_stops.py", cwd=folder)
+        self.assertEqual(run.code, 1, run)
+        self.assertIn("test_stops.Stops.test_a_stops_the_reactor ... [ERROR]\n"
+                      "test_stops.Stops.test_b_after ... [ERROR]\n", run.out)
+        self.assertEqual(run.out.count("trialish.ReactorStoppedError"), 1, run)  # one block, two ids

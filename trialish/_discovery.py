@@ -19,37 +19,17 @@ import os
 import sys
 import traceback
 import unittest
-from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Iterable
 
+from . import _suites
 from ._failures import frames_of_traceback, render
+from ._specs import TestSpec, class_rank
 
 MODULE_PREFIX = "test_"  # test modules: test_*.py
 METHOD_PREFIX = "test"  # test methods: test*
 _SKIP_DIRS = {"node_modules", "build", "dist", "__pycache__", "site-packages"}
 _IMPORTLIB_DIR = os.path.dirname(os.path.abspath(importlib.__file__)) + os.sep
-
-
-@dataclass(frozen=True)
-class TestSpec:
-    """One test to run, or one thing that failed to load (``load_error``).
-
-    ``position`` is the key of ``--order toptobottom``: the rank of the
-    module in the order modules were found, the rank of the class in its
-    module, how deep in the class's MRO the method is defined (bases first,
-    as they usually come first in the source), and the method's first line.
-    """
-
-    test_id: str
-    cls: type | None = None
-    method_name: str = ""
-    position: tuple[int, ...] = (0, 0, 0, 0)
-    load_error: str | None = None
-
-    def make_case(self) -> Any:
-        assert self.cls is not None
-        return self.cls(self.method_name)
 
 
 # -- what the user sees when loading fails -------------------------------------
@@ -160,7 +140,18 @@ class Loader:
     def _error(self, test_id: str, message: str) -> None:
         if not message.endswith("\n"):
             message += "\n"
-        self._add(TestSpec(test_id=test_id, position=(self._rank(test_id), 0, 0, 0), load_error=message))
+        self._add(TestSpec(test_id, rank=self._rank(test_id), load_error=message))
+
+    # the interface of :class:`_suites.SpecSink`
+    add = _add
+    rank = _rank
+
+    def error(self, test_id: str, message: str) -> None:
+        self._error(test_id, message)
+
+    @staticmethod
+    def error_text(exc: BaseException) -> str:
+        return import_error_text(exc)
 
     # -- names -------------------------------------------------------------------
 
@@ -194,7 +185,7 @@ class Loader:
             module_name, root = module_name_for(path)
             module = self._import(module_name, root, expected_file=path)
             if module is not None:
-                self._collect_module(module)
+                self._collect_module(module, pattern=None)
 
     def _load_dotted(self, name: str) -> None:
         """Import the longest importable prefix of ``name``; the rest are attributes.
@@ -242,7 +233,7 @@ class Loader:
             if folder is not None:  # a package (namespace packages too)
                 self._walk_package(target, folder)
             else:
-                self._collect_module(target)
+                self._collect_module(target, pattern=None)
         elif _is_test_class(target):
             self._collect_class(target)
         elif _is_test_class(parent) and callable(target):
@@ -270,6 +261,8 @@ class Loader:
 
     def _walk_package(self, package: ModuleType, folder: str) -> None:
         self._collect_module(package)
+        if _suites.load_tests_hook(package) is not None:
+            return  # as in unittest discovery: the package's load_tests loads the package
         if not self._first_visit(folder):
             return
         for entry in self._listdir(folder):
@@ -324,22 +317,45 @@ class Loader:
         self._rank(module.__name__)
         return module
 
-    def _collect_module(self, module: ModuleType) -> None:
+    def _collect_module(self, module: ModuleType, pattern: str | None = _suites.DISCOVERY_PATTERN) -> None:
+        """The module's TestCase classes, unless it builds its own tests.
+
+        ``pattern`` is what a ``load_tests`` hook is given: the discovery
+        pattern when the module was found by walking a folder or package,
+        None when it was named directly (as unittest does).
+        """
         self._rank(module.__name__)
-        for value in list(vars(module).values()):
-            if _is_test_class(value):
-                self._collect_class(value)
+        if not _suites.has_own_tests(module):
+            for value in list(vars(module).values()):
+                if _is_test_class(value):
+                    self._collect_class(value)
+            return
+        standard: list[TestSpec] = []
+        if _suites.suite_hook(module) is None:
+            for value in list(vars(module).values()):
+                if _is_test_class(value):
+                    standard.extend(self._class_specs(value))
+        if hasattr(module, "__path__"):
+            pattern = _suites.DISCOVERY_PATTERN  # a package NAME is walked, so discovered
+        top = module_name_for(module.__file__)[1] if getattr(module, "__file__", None) else None
+        _suites.collect_own(self, module, standard, pattern, top)
 
     def _collect_class(self, cls: type) -> None:
-        for name in dir(cls):
-            if name.startswith(METHOD_PREFIX) and _is_method(getattr(cls, name, None)):
-                self._add(self._spec_for(cls, name))
+        for spec in self._class_specs(cls):
+            self._add(spec)
+
+    def _class_specs(self, cls: type) -> list[TestSpec]:
+        rank = self._rank(cls.__module__)
+        class_rank(cls)  # once per class, while its module is surely in sys.modules
+        prefix = f"{cls.__module__}.{cls.__qualname__}."
+        return [TestSpec(prefix + name, cls, name, rank=rank)
+                for name in dir(cls)
+                if name.startswith(METHOD_PREFIX) and _is_method(getattr(cls, name, None))]
 
     def _spec_for(self, cls: type, method_name: str) -> TestSpec:
         test_id = f"{cls.__module__}.{cls.__qualname__}.{method_name}"
-        depth, line = _method_position(cls, method_name)
-        position = (self._rank(cls.__module__), _class_rank(cls), depth, line)
-        return TestSpec(test_id=test_id, cls=cls, method_name=method_name, position=position)
+        class_rank(cls)
+        return TestSpec(test_id, cls, method_name, rank=self._rank(cls.__module__))
 
 
 def _is_test_class(value: Any) -> bool:
@@ -357,35 +373,6 @@ def _missing_attribute(name: str, where: str, target: Any, attribute: str) -> st
     if inspect.isclass(target):
         return f"{name} names nothing: class {where} has no test method {attribute!r}."
     return f"{name} names nothing: {where} has no attribute {attribute!r}."
-
-
-_LAST = 1 << 30  # for things whose place in the source cannot be found
-
-
-def _class_rank(cls: type) -> int:
-    """Where ``cls`` is defined in its module: the order of the module's names.
-
-    A module's namespace keeps the order in which names were bound, which is
-    the order the classes are written in, without reading the source.
-    """
-    module = sys.modules.get(cls.__module__)
-    top = cls.__qualname__.split(".")[0]
-    names = list(vars(module)) if module is not None else []
-    return names.index(top) if top in names else _LAST
-
-
-def _method_position(cls: type, method_name: str) -> tuple[int, int]:
-    """(how deep the defining class is, counted from the bases; first line)."""
-    mro = list(reversed(cls.__mro__))
-    depth = next((i for i, klass in enumerate(mro) if method_name in vars(klass)), _LAST)
-    function = getattr(cls, method_name, None)
-    function = getattr(function, "__func__", function)
-    try:
-        function = inspect.unwrap(function)  # a decorated test: where it is written
-    except ValueError:
-        pass
-    code = getattr(function, "__code__", None)
-    return depth, code.co_firstlineno if code is not None else _LAST
 
 
 def find_tests(names: Iterable[str], recurse: bool = True) -> list[TestSpec]:

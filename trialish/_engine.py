@@ -102,6 +102,7 @@ class Engine:
     def run(self, test_id: str, make_case: Callable[[], Any], method_name: str) -> TestReport | Deferred:
         """Run one test; return its report, or a Deferred of it if it waits."""
         started = time.perf_counter()
+        self.janitor.watch()
         context = self.logs.begin_test(test_id)
         collector = Collector(test_id, tb_detail=self.settings.tb_detail)
         procedure = self._procedure(make_case, method_name, collector, context)

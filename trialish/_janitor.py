@@ -11,9 +11,11 @@ port or connection finish) before calling :meth:`Janitor.clean`.
 from __future__ import annotations
 
 import sys
+import weakref
 from typing import Any, Callable
 
 from ._failures import render
+from ._sites import described
 
 
 class DirtyReactorAggregateError(Exception):
@@ -38,6 +40,7 @@ class Janitor:
         # is still clean, and the full check (which builds lists and sets
         # of every selectable) is skipped.  Most tests take this path.
         self._clean_registrations: tuple[Any, Any] | None = None
+        self._watching = False
 
     @staticmethod
     def _registrations(reactor: Any) -> tuple[Any, Any] | None:
@@ -74,10 +77,22 @@ class Janitor:
     def _pending_calls(self, reactor: Any) -> list[Any]:
         return [call for call in reactor.getDelayedCalls() if call.active()]
 
+    def watch(self) -> None:
+        """Start noting where calls and ports are made, once a reactor exists."""
+        if not self._watching:
+            reactor = self._reactor()
+            if reactor is not None:
+                from ._sites import watch
+
+                watch(reactor)
+                self._watching = True
+
     def might_be_dirty(self) -> bool:
         reactor = self._reactor()
         if reactor is None:
             return False
+        if _pending_tasks(reactor):
+            return True
         if self._clean_registrations is not None and self._still_clean(reactor):
             return False
         dirty = bool(self._pending_calls(reactor) or self._new_selectables(reactor))
@@ -100,14 +115,19 @@ class Janitor:
         calls = self._pending_calls(reactor)
         call_texts = []
         for call in calls:
-            call_texts.append(str(call))
+            call_texts.append(described(call, str(call), "scheduled"))
             call.cancel()
         selectables = self._new_selectables(reactor)
         selectable_texts = []
         for selectable in selectables:
-            selectable_texts.append(repr(selectable))
+            selectable_texts.append(described(selectable, repr(selectable), "made"))
             _remove(reactor, selectable)
-        if not (call_texts or selectable_texts):
+        task_texts = []
+        for task in _pending_tasks(reactor):
+            task_texts.append(_describe_task(task))
+            task.cancel()  # it ends on the loop's next turn; never report it twice
+            _CANCELLED_TASKS.add(task)
+        if not (call_texts or selectable_texts or task_texts):
             return ""
         message = "Reactor was unclean."
         if call_texts:
@@ -117,6 +137,8 @@ class Janitor:
             )
         if selectable_texts:
             message += "\nSelectables:\n" + "\n".join(selectable_texts)
+        if task_texts:
+            message += "\nasyncio tasks:\n" + "\n".join(task_texts)
         return render(DirtyReactorAggregateError, message, [])
 
 
@@ -140,3 +162,25 @@ def _remove(reactor: Any, selectable: Any) -> None:
             sock.close()
         except Exception:
             pass
+
+
+_CANCELLED_TASKS: "weakref.WeakSet[Any]" = weakref.WeakSet()
+
+
+def _pending_tasks(reactor: Any) -> list[Any]:
+    """asyncio tasks still pending on the reactor's loop (asyncio reactor only)."""
+    loop = getattr(reactor, "_asyncioEventloop", None)
+    if loop is None:
+        return []
+    import asyncio
+
+    return [task for task in asyncio.all_tasks(loop)
+            if not task.done() and task not in _CANCELLED_TASKS]
+
+
+def _describe_task(task: Any) -> str:
+    from ._coroutines import suspended_at
+
+    where = suspended_at(task.get_coro())
+    text = described(task, f"<Task {task.get_name()} {task.get_coro()!r}>", "created")
+    return text + ("\n" + "\n".join(where) if where else "")

@@ -45,3 +45,13 @@ class Mixed(TestCase):
     async def test_fails(self):
         await asyncio.sleep(0)
         self.assertEqual(1, 2)
+
+
+class LeavesTask(TestCase):
+    async def test_leaves_a_task(self):
+        asyncio.get_running_loop().create_task(asyncio.sleep(60), name="forgotten")
+
+    async def test_next_one_is_clean(self):
+        await asyncio.sleep(0)  # the janitor's cancel lands on this turn
+        pending = [t for t in asyncio.all_tasks() if not t.done() and t is not asyncio.current_task()]
+        self.assertEqual(pending, [])
