@@ -26,6 +26,7 @@ from twisted.python.failure import Failure
 
 from . import _attributes
 from ._coroutines import coroutine_deferred, suspended_at
+from ._garbage import collect_test_garbage, older_collections
 from ._janitor import Janitor
 from ._logcapture import LogCapture, TestContext
 from ._outcome import TEST_PHASE, Collector, Todo
@@ -106,7 +107,7 @@ class Engine:
         context = self.logs.begin_test(test_id)
         collector = Collector(test_id, tb_detail=self.settings.tb_detail)
         procedure = self._procedure(make_case, method_name, collector, context)
-        return self._step(procedure, None, None, (collector, context, started, _older_collections()))
+        return self._step(procedure, None, None, (collector, context, started, older_collections()))
 
     # -- the driver ----------------------------------------------------------
 
@@ -180,7 +181,7 @@ class Engine:
         if self.settings.force_gc:
             gc.collect()
         else:
-            _collect_test_garbage(collections)
+            collect_test_garbage(collections)
         for failure in context.take_errors():
             from ._failures import format_failure
 
@@ -362,39 +363,6 @@ class Engine:
             warnings.warn(message, DirtyReactorWarning)
         else:
             collector.add_text(Kind.ERROR, "janitor", "trialish.DirtyReactorAggregateError", text)
-
-
-_older_collection_count = [0]
-
-
-def _count_older_collections(phase: str, info: dict[str, Any]) -> None:
-    if phase == "start" and info["generation"] >= 1:
-        _older_collection_count[0] += 1
-
-
-gc.callbacks.append(_count_older_collections)  # cheaper than gc.get_stats() per test
-
-
-def _older_collections() -> int:
-    """How many times the garbage collector has looked at generations 1 and 2."""
-    return _older_collection_count[0]
-
-
-def _collect_test_garbage(collections_at_start: int) -> None:
-    """Free what the finished test left in reference cycles, now.
-
-    A Deferred that failed and was never handled logs its error when it is
-    freed; freed by some later collection, that error would land on a later
-    test.  The procedure has ended, so the test case is no longer ours to
-    keep.  Everything the test made is still in the young generations unless
-    the collector examined generation 1 (which promotes survivors) while it
-    ran: then, and only then, a full collection is needed; otherwise a cheap
-    young one finds all of it.
-    """
-    if _older_collections() == collections_at_start:
-        gc.collect(1)
-    else:
-        gc.collect()
 
 
 def _discard(result: Any) -> None:
