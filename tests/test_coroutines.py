@@ -58,6 +58,16 @@ class StuckBlackBox(SynchronousTestCase):
                                 r"  waiting on an asyncio future")
 
 
+    def test_timeout_lists_pending_delayed_calls_and_where_they_were_made(self) -> None:
+        test_id = "test_stuck.WaitsOnATimer.test_timer_too_late"
+        run = run_sample("aio_native", "test_stuck.WaitsOnATimer")
+        self.assertRegex(block_of(run.out, test_id),
+                         r"still running at 0\.1 secs\nPending delayed calls:\n<DelayedCall 0x[0-9a-f]+ "
+                         r"\[\S+s\] called=0 cancelled=0 Deferred\.callback\(None\)> "
+                         r"\(scheduled at \S+test_stuck\.py:\d+\)\n")
+        self.assertEqual(statuses(run.out), {test_id: "[ERROR]"})  # one problem, no dirty reactor
+
+
 class SuspendedAtUnit(SynchronousTestCase):
     def test_chain_innermost_last(self) -> None:
         waiting: defer.Deferred = defer.Deferred()

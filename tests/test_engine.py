@@ -216,6 +216,9 @@ class _QuietJanitor:
     def watch(self) -> None:
         pass
 
+    def pending_call_lines(self) -> list[str]:
+        return []
+
     def might_be_dirty(self) -> bool:
         return bool(self.leftovers)
 

@@ -48,6 +48,7 @@ class _Wait:
     cancel_error: Failure | None = None  # what cancelling it on timeout raised
     coroutine: Any = None  # the phase's coroutine, to say where it is stuck
     suspended: tuple[str, ...] = ()  # where it was when it timed out
+    pending_calls: tuple[str, ...] = ()  # the reactor's delayed calls at that moment
 
 
 Procedure = Generator[_Wait, Any, None]
@@ -162,6 +163,7 @@ class Engine:
             state["resumed"] = True
             if wait.coroutine is not None:
                 wait.suspended = tuple(suspended_at(wait.coroutine))
+            wait.pending_calls = tuple(self.janitor.pending_call_lines())
             try:
                 wait.deferred.cancel()
             except BaseException:  # a canceller that raises: one more problem
@@ -325,6 +327,8 @@ class Engine:
             message = f"{describe!r} ({label}) still running at {timeout} secs"
             if wait.suspended:
                 message += "\nIt was suspended at (innermost last):\n" + "\n".join(wait.suspended)
+            if wait.pending_calls:
+                message += "\nPending delayed calls:\n" + "\n".join(wait.pending_calls)
             collector.add(phase, DeferredTimeout(message))
             if wait.cancel_error is not None:
                 collector.add(phase, wait.cancel_error)

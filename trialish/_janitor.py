@@ -75,17 +75,23 @@ class Janitor:
         return [s for s in self._selectables(reactor) if s not in own]
 
     def _pending_calls(self, reactor: Any) -> list[Any]:
-        return [call for call in reactor.getDelayedCalls() if call.active()]
+        return [call for call in reactor.getDelayedCalls()
+                if call.active() and not getattr(call, "trialish_own", False)]
+
+    def pending_call_lines(self) -> list[str]:
+        """The test's delayed calls still to run, each with where it was scheduled."""
+        reactor = self._reactor()
+        if reactor is None:
+            return []
+        return [described(call, str(call), "scheduled") for call in self._pending_calls(reactor)]
 
     def watch(self) -> None:
         """Start noting where calls and ports are made, once a reactor exists."""
         if not self._watching:
-            reactor = self._reactor()
-            if reactor is not None:
-                from ._sites import watch
+            from ._sites import watch_when_imported
 
-                watch(reactor)
-                self._watching = True
+            watch_when_imported()
+            self._watching = True
 
     def might_be_dirty(self) -> bool:
         reactor = self._reactor()

@@ -89,3 +89,40 @@ def described(thing: Any, text: str, verb: str) -> str:
     """``text``, followed by where ``thing`` was made when we know."""
     site = site_of(thing)
     return f"{text} ({verb} at {site})" if site else text
+
+
+class _WatchOnImport:
+    """A meta-path finder that wraps the reactor as soon as it is first imported.
+
+    The default reactor installs itself when some test first imports
+    ``twisted.internet.reactor``, often in the middle of a test; waiting
+    for the next test to notice would lose the sites of that test's calls.
+    """
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
+        if name != "twisted.internet.reactor":
+            return None
+        import importlib.machinery
+
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is None or spec.loader is None:
+            return None
+        load = spec.loader.exec_module
+
+        def exec_module(module: Any) -> None:
+            load(module)
+            installed = sys.modules.get(name)  # the reactor replaced the module
+            if installed is not None and installed is not module:
+                watch(installed)
+
+        spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+def watch_when_imported() -> None:
+    """Wrap the reactor now if it exists, else the moment it is imported."""
+    reactor = sys.modules.get("twisted.internet.reactor")
+    if reactor is not None:
+        watch(reactor)
+    elif not any(isinstance(finder, _WatchOnImport) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _WatchOnImport())

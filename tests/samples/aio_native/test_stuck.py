@@ -16,3 +16,12 @@ class Stuck(TestCase):
         await middle(defer.Deferred())
     async def test_sleep(self):
         await asyncio.sleep(5)
+
+
+class WaitsOnATimer(TestCase):
+    timeout = 0.1
+
+    def test_timer_too_late(self):
+        from twisted.internet import reactor, task
+
+        return task.deferLater(reactor, 60, lambda: None)
