@@ -5,16 +5,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test bench bench-quick clean
+.PHONY: demo test bench bench-quick clean conformance
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/trialish --temp-directory _trial_temp_demo examples
+	$(BIN)/trialish --reactor asyncio --temp-directory _trial_temp_demo examples
 
 test: $(STAMP)
 	$(BIN)/trialish tests
@@ -27,3 +27,6 @@ bench: $(STAMP)
 
 bench-quick: $(STAMP)
 	$(BIN)/python bench/run.py --quick
+
+conformance: $(STAMP)
+	$(BIN)/python conformance/run.py

@@ -16,6 +16,7 @@ from trialish._failures import (
     format_any,
     format_exception,
     format_failure,
+    is_framework_frame,
     render,
 )
 
@@ -129,6 +130,20 @@ class LiveExceptions(SynchronousTestCase):
             self.assertEqual(_frame_files(text), [HERE, HERE])
             self.assertNotIn(os.sep + "trialish" + os.sep, text)
             self.assertNotIn(os.path.join("unittest", "case.py"), text)
+
+    def test_framework_frames_of_a_live_traceback(self) -> None:
+        """What the debugger's post-mortem skips: the same frames as the text."""
+        try:
+            _Subject("check").assertEqual(1, 2)
+        except AssertionError as error:
+            traceback = error.__traceback__
+        frames = []
+        while traceback is not None:
+            frames.append((traceback.tb_frame.f_code.co_filename, is_framework_frame(traceback.tb_frame)))
+            traceback = traceback.tb_next
+        self.assertEqual(frames[0], (HERE, False))
+        self.assertTrue(all(hidden for _, hidden in frames[1:]), frames)
+        self.assertTrue(any(path.endswith(os.path.join("unittest", "case.py")) for path, _ in frames))
 
     def test_format_any_takes_both(self) -> None:
         try:

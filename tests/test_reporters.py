@@ -226,3 +226,29 @@ class ColourBlackBox(SynchronousTestCase):
         run = trialish("--reporter=verbose", "test_blocks", cwd=_sample_folder())
         self.assertNotIn("\x1b[", run.out)
         self.assertIn("    test_pass_one ...", run.out)
+
+
+class RealTime(SynchronousTestCase):
+    """``-e``: a failed test's tracebacks come before its status, as in trial."""
+
+    REPORTS = [REPORTS[0], REPORTS[4], REPORTS[5]]  # ok, fail, todo (an expected failure)
+    FAILURE = "Traceback:\nFailTest: no\n"
+
+    def test_each_reporter(self) -> None:
+        expected = {
+            "bwverbose": f"pkg.mod.B.test_fail ... {self.FAILURE}[FAILURE]\n",
+            "timing": f"pkg.mod.B.test_fail ... {self.FAILURE}[FAILURE]\n(0.000 secs)\n",
+            "text": f".{self.FAILURE}FT\n",
+            "summary": self.FAILURE + "-" * 79,
+            # trial pads counting from the traceback: a long one, no padding at all.
+            "verbose": f"    test_fail ... {self.FAILURE}{' ' * (79 - len(self.FAILURE) - 6)}[FAIL]\n",
+        }
+        for name, text in expected.items():
+            out = draw(make_reporter(name, io.StringIO(), realtime=True), self.REPORTS)
+            self.assertIn(text, out, name)
+            self.assertEqual(out.count("FailTest: no"), 1 if name == "summary" else 2, name)
+            self.assertEqual(out.count("ValueError: expected"), 0 if name == "summary" else 1, name)
+
+    def test_off_by_default(self) -> None:
+        out = draw(make_reporter("bwverbose", io.StringIO()), self.REPORTS)
+        self.assertIn("pkg.mod.B.test_fail ... [FAILURE]\n", out)

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 import traceback
-from typing import Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Sequence, TextIO
 
 from . import __version__
 from ._config import Config, UsageError, parse
+
+if TYPE_CHECKING:
+    from ._results import RunTotals, TestReport
 
 EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_INTERNAL, EXIT_USAGE, EXIT_NO_TESTS = 0, 1, 2, 3, 4, 5
 
@@ -91,11 +95,15 @@ def _open_log(config: Config, temp_path: str) -> tuple[TextIO, bool]:
 
 
 def _run(config: Config) -> int:
+    from ._debugging import check_coverage_installed, disable_modules, make_debugger, set_up_process
     from ._reactor import ReactorChoiceError, ReactorHost, unavailable_reason
 
     start_dir = os.getcwd()
     if start_dir not in sys.path:
         sys.path.insert(0, start_dir)  # trial leaves it off; `trialish mypkg` must work
+    # Usage errors come before anything changes the process.
+    debugger = make_debugger(config) if config.debug else None  # may be in start_dir
+    check_coverage_installed(config)
     reason = unavailable_reason(config.reactor)
     if reason is not None:
         raise UsageError(f"argument -r/--reactor: cannot use {config.reactor!r}: {reason} "
@@ -105,18 +113,19 @@ def _run(config: Config) -> int:
         host.install()
     except ReactorChoiceError as exc:
         raise UsageError(str(exc)) from None
+    names = _names(config)
+    disable_modules(config.without_modules, _say)
+    set_up_process(config)
 
+    from ._debugging import Instruments
     from ._discovery import find_tests
     from ._order import order_specs, pick_seed
-    from ._reporters import make_reporter
-    from ._tempdir import TempDirError, acquire
 
+    instruments = Instruments(config)  # coverage starts here, before tests are imported
     # Claim the temp directory first: a refusal (exit 4) must come before any
     # test module is imported, so no test code runs for a run that cannot be.
-    try:
-        temp = acquire(config.temp_directory)
-    except TempDirError as exc:
-        raise UsageError(str(exc)) from None
+    # A dry run, like trial's, makes no temp directory and no log.
+    temp = None if config.dry_run else _acquire(config)
     try:
         seed = config.random_seed
         if seed == 0:
@@ -124,19 +133,53 @@ def _run(config: Config) -> int:
         if seed is not None:
             print(f"Running tests shuffled with seed {seed}\n")
             sys.stdout.flush()
-        specs = order_specs(find_tests(config.names, config.recurse), config.order, seed)
-        reporter = make_reporter(config.reporter)
-        log_stream, owns_log = _open_log(config, temp.path)
-        os.chdir(temp.path)
-        try:
-            totals, internal_error = _run_specs(config, specs, reporter, host, log_stream)
-        finally:
-            os.chdir(start_dir)
-            if owns_log:
-                log_stream.close()
+        found = find_tests(names, config.recurse) if names is not None else []
+        specs = order_specs(found, config.order, seed)
+
+        def run_passes() -> tuple[RunTotals, str | None]:
+            nonlocal temp
+            number = 0
+            while True:
+                number += 1
+                if config.until_failure:
+                    print(f"Test Pass {number}")
+                    sys.stdout.flush()
+                    if number > 1:
+                        assert temp is not None
+                        temp.release()
+                        temp = None  # released: not again in `finally` if acquire fails
+                        temp = _acquire(config)  # a fresh, empty directory per pass
+                totals, internal_error = _one_pass(config, specs, start_dir, temp, instruments,
+                                                   debugger)
+                again = (config.until_failure and specs and totals.successful
+                         and not totals.interrupted and internal_error is None)
+                if not again:
+                    if temp is not None:
+                        instruments.write(temp.path)
+                    return totals, internal_error
+
+        if debugger is None:
+            totals, internal_error = run_passes()
+        else:
+            import bdb
+
+            print("Running the tests under the debugger: set breakpoints, then 'c' to start.")
+            sys.stdout.flush()
+            try:
+                outcome = debugger.runcall(run_passes)
+            except bdb.BdbQuit:
+                outcome = None
+            if outcome is None:  # pdb's runcall returns None when it quits
+                _say("interrupted: the debugger quit")
+                return EXIT_INTERRUPTED
+            totals, internal_error = outcome
     finally:
-        temp.release()
-    reporter.run_finished(totals)
+        if temp is not None:
+            temp.release()
+        if config.until_failure:
+            from ._reactor import shut_down_restartable
+
+            shut_down_restartable(config.reactor)
     if internal_error is not None:
         _say("internal error, please report it:\n" + internal_error)
         return EXIT_INTERNAL
@@ -150,31 +193,136 @@ def _run(config: Config) -> int:
     return EXIT_OK if totals.successful else EXIT_FAILED
 
 
-def _run_specs(config, specs, reporter, host, log_stream):  # type: ignore[no-untyped-def]
-    """Wire the engine, janitor and log capture into a session and run it."""
+def _names(config: Config) -> tuple[str, ...] | None:
+    """The NAMEs to look in: the command line's and --testmodule's.
+
+    None means "run nothing": every --testmodule file named no test, and no
+    NAME was given (without this, no NAME would mean the whole folder).
+    """
+    from ._config import test_case_names
+
+    names = list(config.names)
+    for path in config.testmodules:
+        if not os.path.isfile(path):
+            _say(f"warning: --testmodule: file {path!r} doesn't exist")  # as trial: go on
+            continue
+        try:
+            names.extend(test_case_names(path))
+        except OSError as exc:
+            raise UsageError(f"argument --testmodule: cannot read {path!r}: "
+                             f"{exc.strerror or exc}") from None
+    if config.testmodules and not names:
+        return None
+    return tuple(names)
+
+
+def _acquire(config: Config):  # type: ignore[no-untyped-def]
+    from ._tempdir import TempDirError, acquire
+
+    try:
+        return acquire(config.temp_directory)
+    except TempDirError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _one_pass(config, specs, start_dir, temp, instruments, debugger):  # type: ignore[no-untyped-def]
+    """Run every spec once, in the temp directory, and draw the results."""
+    from ._reactor import ReactorHost
+    from ._reporters import make_reporter
+
+    reporter = make_reporter(config.reporter, realtime=config.rterrors)
+    host = ReactorHost(config.reactor, restartable=config.until_failure)
+    if temp is None:  # a dry run
+        totals, internal_error = _run_specs(config, specs, reporter, host, None)
+    else:
+        log_stream, owns_log = _open_log(config, temp.path)
+        os.chdir(temp.path)
+        try:
+            totals, internal_error = _run_specs(config, specs, reporter, host, log_stream,
+                                                debugger, instruments)
+        finally:
+            os.chdir(start_dir)
+            if owns_log:
+                log_stream.close()
+    reporter.run_finished(totals)
+    return totals, internal_error
+
+
+def _dry_run(config: Config, specs: Sequence[Any], reporter: Any) -> RunTotals:
+    """``-n``: report each test as passed without running anything, as trial.
+
+    No session: not even class or module fixtures run.  A NAME that could
+    not be loaded is still an ERROR (trial would call it a passing test),
+    so a dry run checks that everything can be imported.
+    """
+    from ._results import RunTotals, Status, TestReport
+
+    started = time.perf_counter()
+    totals = RunTotals()
+    reporter.run_started(len(specs))
+    for spec in specs:
+        reporter.test_started(spec.test_id)
+        if spec.load_error is not None:
+            from ._session import load_error_report
+
+            report = load_error_report(spec)
+        else:
+            report = TestReport(spec.test_id, Status.OK)
+        totals.reports.append(report)
+        reporter.test_finished(report)
+        if config.exitfirst and report.is_failure:
+            break
+    totals.elapsed = time.perf_counter() - started
+    return totals
+
+
+def _run_specs(config, specs, reporter, host, log_stream, debugger=None, instruments=None):  # type: ignore[no-untyped-def]
+    """Wire the engine, janitor and log capture into a session and run it.
+
+    ``instruments`` (--spew, --profile) are on only while the session runs,
+    so that what they show is the tests, not trialish setting up.
+    """
+    if log_stream is None or not specs:
+        # A dry run, or nothing to run: the engine (and with it Twisted's
+        # reactor machinery) is not even imported, which keeps this fast.
+        return _dry_run(config, specs, reporter), None
+
     from ._engine import Engine, EngineSettings
     from ._janitor import Janitor
     from ._logcapture import LogCapture
+    from ._fixtures import Fixtures
     from ._session import Session
 
+    # With --nopm too: the debugger still notices 'q' (BdbQuit) in a test.
+    on_failure = debugger.on_failure if debugger is not None else None
     logs = LogCapture(log_stream)
     logs.start()
-    engine = Engine(
-        EngineSettings(default_timeout=config.timeout, tb_detail=config.tb_detail),
-        logs, Janitor(host.turn), host.call_later,
+    settings = EngineSettings(
+        default_timeout=config.timeout, tb_detail=config.tb_detail, force_gc=config.force_gc,
+        unclean_warnings=config.unclean_warnings, on_failure=on_failure,
     )
+    engine = Engine(settings, logs, Janitor(host.turn), host.call_later)
     session = Session(
         lambda spec: engine.run(spec.test_id, spec.make_case, spec.method_name),
         reporter, host, exitfirst=config.exitfirst, on_abort=logs.flush,
         test_interrupted=lambda: engine.interrupted,
+        fixtures=Fixtures(host.call_later, config.timeout, config.tb_detail),
     )
+    if debugger is not None:
+        debugger.on_quit = session.request_stop
     internal_error = None
+    if instruments is not None:
+        instruments.resume()
     try:
         totals = session.run(specs)
-    except Exception:
+    except Exception as exc:
+        if debugger is not None and type(exc).__name__ == "BdbQuit":
+            raise  # 'q' in the debugger outside a test: the run ends
         internal_error = traceback.format_exc()
         totals = session.totals
     finally:
+        if instruments is not None:
+            instruments.pause()
         logs.stop()
     if session.internal_error is not None:
         internal_error = session.internal_error.getTraceback()

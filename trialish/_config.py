@@ -8,11 +8,15 @@ message is one line that says what to do.
 from __future__ import annotations
 
 import argparse
+import os
+import re
 from dataclasses import dataclass
 from typing import Sequence
 
+from ._reactor import REACTORS
+
 REPORTER_NAMES = ("verbose", "bwverbose", "summary", "text", "timing")
-REACTOR_NAMES = ("default", "select", "poll", "epoll", "kqueue", "asyncio")
+REACTOR_NAMES = tuple(REACTORS)  # _reactor imports nothing heavy
 ORDER_NAMES = ("alphabetical", "toptobottom")
 TB_FORMATS = {"plain": "default", "emacs": "brief", "cgitb": "verbose"}
 
@@ -35,6 +39,23 @@ class Config:
     tb_detail: str = "default"
     exitfirst: bool = False
     help_topic: str | None = None  # "reporters", "reactors", "orders", "version"
+    # Debugging and diagnostics (see _debugging).
+    debug: bool = False
+    debugger: str = "pdb"
+    post_mortem: bool = True  # --nopm turns it off
+    debug_stacktraces: bool = False
+    rterrors: bool = False
+    until_failure: bool = False
+    dry_run: bool = False
+    force_gc: bool = False
+    disablegc: bool = False
+    recursionlimit: int | None = None
+    without_modules: tuple[str, ...] = ()
+    testmodules: tuple[str, ...] = ()
+    unclean_warnings: bool = False
+    spew: bool = False
+    profile: bool = False
+    coverage: bool = False
 
 
 class _Parser(argparse.ArgumentParser):
@@ -64,6 +85,45 @@ def _seed(text: str) -> int:
     return value
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {text!r}")
+    return value
+
+
+_MODULE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+
+
+def _module_names(text: str) -> tuple[str, ...]:
+    names = tuple(name.strip() for name in text.split(","))
+    for name in names:
+        if not _MODULE_NAME.match(name):
+            raise argparse.ArgumentTypeError(
+                f"expects module names separated by commas, not {text!r}")
+    return names
+
+
+# Options that cannot be combined: (first, second, why).  Checked in order;
+# the first pair that is present is the one-line usage error.
+_CONFLICTS = (
+    ("dry_run", "until_failure", "a dry run always passes, so it would never stop"),
+    ("dry_run", "debug", "a dry run runs no test to debug"),
+    ("dry_run", "profile", "a dry run runs no test to profile"),
+    ("dry_run", "coverage", "a dry run runs no test to measure"),
+    ("debug", "coverage", "the debugger would replace coverage's trace function"),
+    ("debug", "spew", "the debugger would replace --spew's trace function"),
+    ("spew", "coverage", "--spew would replace coverage's trace function"),
+)
+_FLAG_NAMES = {
+    "dry_run": "-n/--dry-run", "until_failure": "-u/--until-failure", "debug": "-b/--debug",
+    "profile": "--profile", "coverage": "--coverage", "spew": "--spew",
+}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="trialish",
@@ -86,7 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="log file name inside the temp directory; '-' for stdout")
     parser.add_argument("-N", "--no-recurse", action="store_true",
                         help="do not look for tests in sub-packages and sub-folders")
-    parser.add_argument("--order", default="alphabetical", choices=ORDER_NAMES, metavar="NAME",
+    parser.add_argument("-o", "--order", default="alphabetical", choices=ORDER_NAMES, metavar="NAME",
                         help="test order (see --help-orders)")
     parser.add_argument("-z", "--random", type=_seed, metavar="SEED", default=None,
                         help="shuffle tests with SEED; 0 picks a seed and prints it")
@@ -94,6 +154,46 @@ def build_parser() -> argparse.ArgumentParser:
                         help="traceback format: plain, emacs or cgitb")
     parser.add_argument("-x", "--exitfirst", action="store_true",
                         help="stop after the first failed or errored test")
+    parser.add_argument("-u", "--until-failure", action="store_true",
+                        help="run the tests again and again until one fails")
+    parser.add_argument("-n", "--dry-run", action="store_true",
+                        help="find the tests and report each as passed without running it")
+    parser.add_argument("-e", "--rterrors", action="store_true",
+                        help="print each error and failure as soon as it happens")
+    parser.add_argument("--unclean-warnings", action="store_true",
+                        help="report a dirty reactor as a warning, not an error")
+    parser.add_argument("--testmodule", action="append", default=[], metavar="FILE",
+                        help="run the tests named in FILE's '-*- test-case-name: ... -*-' "
+                        "header (or FILE itself if it is a test_*.py file)")
+    parser.add_argument("--without-module", action="append", default=[], type=_module_names,
+                        metavar="MODULES",
+                        help="make these modules (comma-separated) unimportable")
+    debugging = parser.add_argument_group("debugging and diagnostics")
+    debugging.add_argument("-b", "--debug", action="store_true",
+                           help="run the tests under a debugger (pdb), and debug each error "
+                           "and failure post-mortem")
+    debugging.add_argument("--nopm", action="store_true",
+                           help="with --debug: no post-mortem of errors and failures")
+    debugging.add_argument("--debugger", default=None, metavar="NAME",
+                           help="with --debug: the debugger to use, a module or an object "
+                           "with runcall() (default: pdb)")
+    debugging.add_argument("-B", "--debug-stacktraces", action="store_true",
+                           help="Deferred debug mode: record where each Deferred was "
+                           "created and fired")
+    debugging.add_argument("--spew", action="store_true",
+                           help="print every function call the tests make (very verbose)")
+    debugging.add_argument("--profile", action="store_true",
+                           help="run the tests under cProfile; write profile.data and "
+                           "profile.txt into the temp directory")
+    debugging.add_argument("--coverage", action="store_true",
+                           help="measure coverage with coverage.py; write .coverage and "
+                           "coverage.txt into the temp directory")
+    debugging.add_argument("--force-gc", action="store_true",
+                           help="run a full garbage collection after each test")
+    debugging.add_argument("--disablegc", action="store_true",
+                           help="disable the automatic garbage collector")
+    debugging.add_argument("--recursionlimit", type=_positive_int, default=None, metavar="N",
+                           help="set the recursion limit (see sys.setrecursionlimit)")
     parser.add_argument("--help-reporters", action="store_true", help="list the reporters")
     parser.add_argument("--help-reactors", action="store_true", help="list the reactors")
     parser.add_argument("--help-orders", action="store_true", help="list the test orders")
@@ -116,6 +216,16 @@ def parse(argv: Sequence[str]) -> Config:
         )
     if args.random is not None and args.order != "alphabetical":
         raise UsageError("argument -z/--random: cannot be combined with --order")
+    if args.nopm and not args.debug:
+        raise UsageError("argument --nopm: only makes sense with -b/--debug")
+    if args.debugger is not None and not args.debug:
+        raise UsageError("argument --debugger: only makes sense with -b/--debug")
+    if args.debugger is not None and not args.debugger.strip():
+        raise UsageError("argument --debugger: must not be empty")
+    for first, second, why in _CONFLICTS:
+        if getattr(args, first) and getattr(args, second):
+            raise UsageError(f"argument {_FLAG_NAMES[second]}: cannot be combined with "
+                             f"{_FLAG_NAMES[first]}: {why}")
     if not args.temp_directory.strip():
         raise UsageError("argument --temp-directory: must not be empty")
     if not args.logfile.strip():
@@ -133,4 +243,68 @@ def parse(argv: Sequence[str]) -> Config:
         tb_detail=TB_FORMATS[args.tbformat],
         exitfirst=args.exitfirst,
         help_topic=topic,
+        debug=args.debug,
+        debugger=args.debugger or "pdb",
+        post_mortem=not args.nopm,
+        debug_stacktraces=args.debug_stacktraces,
+        rterrors=args.rterrors,
+        until_failure=args.until_failure,
+        dry_run=args.dry_run,
+        force_gc=args.force_gc,
+        disablegc=args.disablegc,
+        recursionlimit=args.recursionlimit,
+        without_modules=tuple(name for names in args.without_module for name in names),
+        testmodules=tuple(args.testmodule),
+        unclean_warnings=args.unclean_warnings,
+        spew=args.spew,
+        profile=args.profile,
+        coverage=args.coverage,
     )
+
+
+# -- --testmodule ------------------------------------------------------------------
+
+
+def _emacs_variables(line: str) -> dict[str, str] | None:
+    """The variables of an Emacs ``-*- name: value; ... -*-`` line, or None.
+
+    As Emacs (and trial) read it: the part between the first and the last
+    ``-*-``, split on ``;``; an item that is not ``name: value`` makes the
+    whole line not a declaration.
+    """
+    marker = "-*-"
+    start, end = line.find(marker), line.rfind(marker)
+    if start == -1 or end == start:
+        return None
+    variables = {}
+    for item in line[start + len(marker):end].split(";"):
+        if not item.strip():
+            continue
+        parts = item.split(":")
+        if len(parts) != 2:
+            return None
+        variables[parts[0].strip()] = parts[1].strip()
+    return variables
+
+
+def test_case_names(path: str) -> list[str]:
+    """The NAMEs ``--testmodule PATH`` stands for, as trial finds them.
+
+    A ``test_*.py`` file stands for itself.  Any other file stands for the
+    comma-separated names of the ``test-case-name`` variable in an Emacs
+    header on its first or second line (so an editor or a build bot can map
+    a changed source file to its tests); no header, no names.  Raises
+    OSError if the file cannot be read.
+    """
+    base = os.path.basename(path)
+    if base.startswith("test_") and base.endswith(".py"):
+        return [os.path.abspath(path)]
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        lines = [handle.readline(), handle.readline()]
+    for line in lines:
+        # trial stops at the first declaration; a "-*- coding: utf-8 -*-"
+        # line would then hide a test-case-name on the next one.
+        value = (_emacs_variables(line) or {}).get("test-case-name")
+        if value is not None:
+            return [name.strip() for name in value.split(",") if name.strip()]
+    return []

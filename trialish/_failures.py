@@ -44,6 +44,15 @@ def _hidden(filename: str, frame_globals: dict[str, Any] | None) -> bool:
     return _file_hides_frames(filename)
 
 
+def is_framework_frame(frame: types.FrameType) -> bool:
+    """Whether a live frame is trialish's, trial's or unittest's, not the user's.
+
+    The same frames the tracebacks leave out; the debugger's post-mortem
+    starts below them, at the user's own line.
+    """
+    return _hidden(frame.f_code.co_filename, frame.f_globals)
+
+
 # filename -> whether the module loaded from it sets ``__unittest``.
 _HIDING_FILES: dict[str, bool] = {}
 

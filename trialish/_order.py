@@ -8,7 +8,6 @@ which the specs were found (a set, a dict, a file system listing).
 
 from __future__ import annotations
 
-import random
 from typing import Sequence
 
 from ._discovery import TestSpec
@@ -29,6 +28,8 @@ def order_specs(specs: Sequence[TestSpec], order: str = "alphabetical", seed: in
         raise ValueError(f"unknown test order {order!r}; choose from {', '.join(ORDERS)}")
     if seed is not None:
         shuffled = sorted(specs, key=lambda spec: spec.test_id)
+        import random  # only when shuffling: start-up is benchmarked
+
         random.Random(seed).shuffle(shuffled)
         return shuffled
     if order == "toptobottom":
@@ -41,4 +42,6 @@ def pick_seed() -> int:
 
     Zero is excluded because ``-z 0`` means "pick one for me".
     """
+    import random
+
     return random.SystemRandom().randrange(1, 2**31)

@@ -51,8 +51,13 @@ def available() -> list[str]:
 class ReactorHost:
     """Installs the chosen reactor, and owns its run loop for the session."""
 
-    def __init__(self, name: str = "default") -> None:
+    def __init__(self, name: str = "default", restartable: bool = False) -> None:
         self.name = name
+        # -u/--until-failure runs one session per pass; a *stopped* reactor
+        # can never run again (ReactorNotRestartable), so between passes the
+        # loop is crashed instead (no shutdown triggers run), and
+        # :func:`shut_down_restartable` stops it for real after the last.
+        self.restartable = restartable
         self.running = False
         self.stopped = False
         self._on_start: list[Callable[[], None]] = []
@@ -113,6 +118,8 @@ class ReactorHost:
             first_step()
 
         reactor.callWhenRunning(started)
+        if self.restartable:
+            _crashed_only[0] = True
         reactor.run()
         self.running = False
         self.stopped = True
@@ -120,4 +127,23 @@ class ReactorHost:
     def stop(self) -> None:
         if self.running:
             self.running = False
-            self.reactor.stop()
+            if self.restartable:
+                self.reactor.crash()
+            else:
+                self.reactor.stop()
+
+
+_crashed_only = [False]  # a restartable host ran the loop and only crashed it
+
+
+def shut_down_restartable(name: str) -> None:
+    """Stop, for real, a reactor that restartable hosts only crashed.
+
+    Runs the loop one last time so that thread pools and other shutdown
+    triggers end as they do after a single run.
+    """
+    if not _crashed_only[0]:
+        return
+    _crashed_only[0] = False
+    host = ReactorHost(name)
+    host.run_until_done(host.stop)

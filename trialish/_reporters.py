@@ -88,10 +88,13 @@ class TextReporter:
     }
     colour = False
 
-    def __init__(self, stream: TextIO | None = None, colour: bool | None = None) -> None:
+    def __init__(
+        self, stream: TextIO | None = None, colour: bool | None = None, realtime: bool = False,
+    ) -> None:
         self.stream = stream if stream is not None else sys.stdout
         if colour is not None:
             self.colour = colour
+        self.realtime = realtime
         self.reports: list[TestReport] = []
         self.started = False
 
@@ -122,7 +125,18 @@ class TextReporter:
             self.write(line + "\n")
 
     def draw_test(self, report: TestReport) -> None:
-        self.write(self.letters[report.status])
+        self.write(self.realtime_text(report) + self.letters[report.status])
+
+    def realtime_text(self, report: TestReport) -> str:
+        """With ``-e``: the tracebacks of a failed test, printed before its status.
+
+        trial writes each error and failure the moment it is added, that is
+        before the test's status word (and, in the tree, where the padding
+        would have been).  Expected failures (TODO) are not printed.
+        """
+        if not self.realtime or not report.is_failure:
+            return ""
+        return "".join(problem.text for problem in report.problems)
 
     def run_finished(self, totals: RunTotals) -> None:
         self.draw_blocks(totals)
@@ -163,7 +177,7 @@ class BwVerboseReporter(TextReporter):
     }
 
     def draw_test(self, report: TestReport) -> None:
-        self.write(f"{report.test_id} ... {self.labels[report.status]}\n")
+        self.write(f"{report.test_id} ... {self.realtime_text(report)}{self.labels[report.status]}\n")
 
 
 class TimingReporter(BwVerboseReporter):
@@ -178,7 +192,7 @@ class SummaryReporter(TextReporter):
     """trial's ``summary``: only the counts, on one line."""
 
     def draw_test(self, report: TestReport) -> None:
-        pass
+        self.write(self.realtime_text(report))
 
     def draw_blocks(self, totals: RunTotals) -> None:
         pass
@@ -196,8 +210,10 @@ class TreeReporter(TextReporter):
 
     indent = "  "
 
-    def __init__(self, stream: TextIO | None = None, colour: bool | None = None) -> None:
-        super().__init__(stream, colour)
+    def __init__(
+        self, stream: TextIO | None = None, colour: bool | None = None, realtime: bool = False,
+    ) -> None:
+        super().__init__(stream, colour, realtime)
         if colour is None:
             self.colour = wants_colour(self.stream)
         self._branch: list[str] = []
@@ -223,6 +239,10 @@ class TreeReporter(TextReporter):
 
     def draw_test(self, report: TestReport) -> None:
         label = f"[{report.status.value}]"
+        text = self.realtime_text(report)
+        if text:
+            self.write(text)
+            self._line = text  # as in trial: the padding counts from the traceback
         padding = " " * (COLUMNS - len(self._line) - len(label))
         self.write(padding + self.paint(label, _STATUS_COLOUR[report.status]) + "\n")
 
@@ -236,6 +256,7 @@ REPORTERS: dict[str, tuple[Callable[..., TextReporter], str]] = {
 }
 
 
-def make_reporter(name: str, stream: TextIO | None = None) -> TextReporter:
+def make_reporter(name: str, stream: TextIO | None = None, realtime: bool = False) -> TextReporter:
+    """The reporter called ``name``; ``realtime`` is ``-e``."""
     factory, _ = REPORTERS[name]
-    return factory(stream)
+    return factory(stream, realtime=realtime)

@@ -24,13 +24,19 @@ becomes an ordinary spec (the case is rebuilt when it runs); anything else
 
 from __future__ import annotations
 
-import doctest
 import importlib
+import sys
 import unittest
 from types import ModuleType
 from typing import Any, Callable, Iterable, Iterator, Protocol
 
 from ._specs import _LAST, TestSpec, class_rank
+
+
+def _is_doctest(case: Any) -> bool:
+    """Without importing doctest (and pdb with it) when nothing uses it."""
+    doctest = sys.modules.get("doctest")
+    return doctest is not None and isinstance(case, doctest.DocTestCase)
 
 DISCOVERY_PATTERN = "test_*.py"  # what load_tests gets when trialish walks folders
 _HOOKS = ("testSuite", "test_suite")  # trial: testSuite wins when both exist
@@ -82,7 +88,7 @@ def case_id(case: unittest.TestCase) -> str:
     the documented object).  A FunctionTestCase's ``id()`` is the bare
     function name; it gets its module in front, like every other test id.
     """
-    if isinstance(case, doctest.DocTestCase):
+    if _is_doctest(case):
         return f"Doctest: {case._dt_test.name}"
     if isinstance(case, unittest.FunctionTestCase):
         function = case._testFunc
@@ -155,7 +161,7 @@ def add_suite(sink: SpecSink, suite: Any, where: str, owner: str,
             spec = None
         if spec is None:
             position = None
-            if isinstance(case, doctest.DocTestCase):  # after the module's classes
+            if _is_doctest(case):  # after the module's classes
                 position = (fallback, _LAST, 0, case._dt_test.lineno or 0)
             class_rank(type(case))
             spec = TestSpec(test_id, type(case), getattr(case, "_testMethodName", "runTest"),
@@ -196,6 +202,8 @@ def doctest_suite(sink: SpecSink, module: ModuleType) -> unittest.TestSuite:
         if target is None:
             continue
         try:
+            import doctest  # (it imports pdb: only when a module lists doctests)
+
             suite.addTest(doctest.DocTestSuite(target))
         except (Exception, SystemExit) as exc:
             sink.error(f"{owner}.__doctests__", sink.error_text(exc))
