@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from twisted.internet import defer
 
-from trialish import SynchronousTestCase
+from trialish import SkipTest, SynchronousTestCase
 from trialish._coroutines import suspended_at
 
 from .test_engine import block_of, run_sample, statuses
@@ -31,6 +31,15 @@ class AsyncioReactorBlackBox(SynchronousTestCase):
                          r"object sleep at 0x[0-9a-f]+>> \(created at \S+test_mixed\.py:\d+\)\n"
                          r".*in sleep\n  waiting on an asyncio future")
         self.assertIn("still running at 0.1 secs", block_of(run.out, f"{MIXED}.test_stuck"))
+
+    def test_uvloop_reactor(self) -> None:
+        try:
+            import uvloop  # noqa: F401
+        except ImportError:
+            raise SkipTest("uvloop is not installed (make test installs it)")
+        run = run_sample("aio_native", "--reactor=uvloop", "test_mixed")
+        self.assertIn("FAILED (failures=1, errors=2, successes=6)", run.out, run)
+        self.assertEqual(statuses(run.out)[f"{MIXED}.test_task_and_future"], "[OK]", run)
 
     def test_default_reactor_says_to_use_the_asyncio_reactor(self) -> None:
         run = run_sample("aio_native", "test_mixed")
