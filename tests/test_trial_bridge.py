@@ -57,3 +57,30 @@ class Unit(SynchronousTestCase):
         flushed_warnings = case.flushWarnings()  # type: ignore[attr-defined]
         self.assertEqual([w["message"] for w in flushed_warnings], ["w"])
         self.assertEqual(context.warnings, [])
+
+
+class BetweenTestsBlackBox(SynchronousTestCase):
+    """Leaks from one test into the next that `make conformance` found."""
+
+    def outcomes(self) -> tuple[object, dict[str, str]]:
+        run = run_sample("eng_compat", "test_between_tests")
+        return run, statuses(run.out)
+
+    def test_thread_pool_is_fresh_for_each_class(self) -> None:
+        run, found = self.outcomes()  # A shrank the pool to 0 in its tearDown
+        self.assertEqual(found["test_between_tests.B_UsesThreads.test_thread_work_runs"], "[OK]", run)
+
+    def test_no_current_exception_after_a_waiting_test(self) -> None:
+        run, found = self.outcomes()
+        self.assertEqual(
+            found["test_between_tests.D_NoCurrentException.test_exc_info_is_clear"], "[OK]", run)
+
+    def test_synchronous_case_may_return_an_already_fired_deferred(self) -> None:
+        run, found = self.outcomes()
+        prefix = "test_between_tests.E_SynchronousReturns"
+        self.assertEqual(found[f"{prefix}.test_fired_success"], "[OK]", run)
+        self.assertEqual(found[f"{prefix}.test_fired_failure"], "[ERROR]", run)
+        self.assertIn("builtins.ValueError: already failed",
+                      block_of(run.out, f"{prefix}.test_fired_failure"))
+        self.assertEqual(found[f"{prefix}.test_unfired"], "[ERROR]", run)
+        self.assertIn("SynchronousResultError", block_of(run.out, f"{prefix}.test_unfired"))

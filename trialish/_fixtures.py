@@ -30,6 +30,7 @@ from twisted.python.failure import Failure
 
 from . import _attributes
 from ._failures import format_any, qualified_name
+from ._janitor import stop_thread_pool
 from ._results import Kind, Problem, Status, TestReport
 from ._specs import TestSpec
 
@@ -187,7 +188,15 @@ class Fixtures:
 
     def _leave_class(self) -> Generator[Deferred, Any, list[Problem]]:
         scope, self._class = self._class, None
-        if scope is None or not scope.needs_teardown:
+        if scope is None:
+            return []
+        try:
+            return (yield from self._tear_down_class(scope))
+        finally:
+            stop_thread_pool()  # as trial, after every class
+
+    def _tear_down_class(self, scope: _Scope) -> Generator[Deferred, Any, list[Problem]]:
+        if not scope.needs_teardown:
             return []
         cls = scope.key
         name = f"{cls.__module__}.{cls.__qualname__}"

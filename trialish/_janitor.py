@@ -190,3 +190,16 @@ def _describe_task(task: Any) -> str:
     where = suspended_at(task.get_coro())
     text = described(task, f"<Task {task.get_name()} {task.get_coro()!r}>", "created")
     return text + ("\n" + "\n".join(where) if where else "")
+
+
+def stop_thread_pool() -> None:
+    """Stop the reactor's thread pool, as trial does after every test class.
+
+    A test may shrink the pool (``suggestThreadPoolSize(0)``) or leave work
+    in it; the next class then gets a fresh pool, started on demand.
+    """
+    reactor = sys.modules.get("twisted.internet.reactor")
+    if reactor is not None and getattr(reactor, "threadpool", None) is not None:
+        stop = getattr(reactor, "_stopThreadPool", None)
+        if callable(stop):
+            stop()
