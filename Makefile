@@ -28,5 +28,13 @@ bench: $(STAMP)
 bench-quick: $(STAMP)
 	$(BIN)/python bench/run.py --quick
 
-conformance: $(STAMP)
+# Twisted's test-only dependencies go to conformance/.work/deps (on the
+# runners' PYTHONPATH), not into the venv.
+CONFORMANCE_DEPS := conformance/.work/deps
+
+$(CONFORMANCE_DEPS)/.stamp: $(STAMP)
+	$(BIN)/python -m pip install --quiet --upgrade --target $(CONFORMANCE_DEPS) PyHamcrest hypothesis cython-test-exception-raiser
+	touch $@
+
+conformance: $(STAMP) $(CONFORMANCE_DEPS)/.stamp
 	$(BIN)/python conformance/run.py
