@@ -134,7 +134,8 @@ def _run(config: Config) -> int:
             print(f"Running tests shuffled with seed {seed}\n")
             sys.stdout.flush()
         found = find_tests(names, config.recurse) if names is not None else []
-        specs = order_specs(found, config.order, seed)
+        state = _load_state(config, start_dir)
+        specs = _select(config, found, seed, state)
 
         def run_passes() -> tuple[RunTotals, str | None]:
             nonlocal temp
@@ -150,7 +151,7 @@ def _run(config: Config) -> int:
                         temp = None  # released: not again in `finally` if acquire fails
                         temp = _acquire(config)  # a fresh, empty directory per pass
                 totals, internal_error = _one_pass(config, specs, start_dir, temp, instruments,
-                                                   debugger)
+                                                   debugger, names or (), state)
                 again = (config.until_failure and specs and totals.successful
                          and not totals.interrupted and internal_error is None)
                 if not again:
@@ -180,6 +181,12 @@ def _run(config: Config) -> int:
             from ._reactor import shut_down_restartable
 
             shut_down_restartable(config.reactor)
+    if not config.dry_run and totals.reports:
+        from ._state import record
+
+        problem = record(start_dir, totals.reports)  # one write, after the run
+        if problem is not None:
+            _say(problem)
     if internal_error is not None:
         _say("internal error, please report it:\n" + internal_error)
         return EXIT_INTERNAL
@@ -188,7 +195,11 @@ def _run(config: Config) -> int:
         _say(f"interrupted: {len(totals.reports)} of {len(specs)} tests ran, {not_run} did not")
         return EXIT_INTERRUPTED
     if not specs:
-        _say("no tests found")
+        if config.shard is not None and found:
+            _say(f"no tests found: shard {config.shard[0]}/{config.shard[1]} is empty "
+                 f"(there are {len(found)} tests to share)")
+        else:
+            _say("no tests found")
         return EXIT_NO_TESTS
     return EXIT_OK if totals.successful else EXIT_FAILED
 
@@ -225,7 +236,42 @@ def _acquire(config: Config):  # type: ignore[no-untyped-def]
         raise UsageError(str(exc)) from None
 
 
-def _one_pass(config, specs, start_dir, temp, instruments, debugger):  # type: ignore[no-untyped-def]
+def _load_state(config: Config, start_dir: str) -> Any:
+    """What earlier runs recorded, read only when an option uses it (see _state)."""
+    if not (config.last_failed or config.failed_first or (config.jobs > 1 and not config.dry_run)):
+        return None
+    from ._state import load
+
+    return load(start_dir)
+
+
+def _select(config: Config, found: Sequence[Any], seed: int | None, state: Any) -> list[Any]:
+    """-k, --shard, the order, then --lf/--ff (see _select for why in this order)."""
+    from ._order import order_specs
+
+    specs: Sequence[Any] = found
+    if config.keywords or config.shard is not None:
+        from . import _select as select
+
+        specs = select.by_keywords(specs, config.keywords)
+        if config.shard is not None:
+            specs = select.shard(specs, *config.shard)
+            if specs:
+                print(f"Running shard {config.shard[0]}/{config.shard[1]}: "
+                      f"{len(specs)} of {len(found)} tests\n")
+    specs = order_specs(specs, config.order, seed)
+    if state is not None and (config.last_failed or config.failed_first):
+        from . import _select as select
+
+        choose = select.last_failed if config.last_failed else select.failed_first
+        specs, message = choose(specs, state.failed)
+        if specs:
+            print(message + "\n")
+    sys.stdout.flush()
+    return specs
+
+
+def _one_pass(config, specs, start_dir, temp, instruments, debugger, names=(), state=None):  # type: ignore[no-untyped-def]
     """Run every spec once, in the temp directory, and draw the results."""
     from ._reactor import ReactorHost
     from ._reporters import make_reporter
@@ -234,6 +280,17 @@ def _one_pass(config, specs, start_dir, temp, instruments, debugger):  # type: i
     host = ReactorHost(config.reactor, restartable=config.until_failure)
     if temp is None:  # a dry run
         totals, internal_error = _run_specs(config, specs, reporter, host, None)
+    elif config.jobs > 1 and specs:
+        from ._workers import ParallelRun
+
+        log_stream, owns_log = _open_log(config, temp.path)
+        try:
+            totals, internal_error = ParallelRun(
+                config, names, specs, reporter, temp.path, start_dir,
+                state.durations if state is not None else {}, log_stream).run()
+        finally:
+            if owns_log:
+                log_stream.close()
     else:
         log_stream, owns_log = _open_log(config, temp.path)
         os.chdir(temp.path)
@@ -276,13 +333,15 @@ def _dry_run(config: Config, specs: Sequence[Any], reporter: Any) -> RunTotals:
     return totals
 
 
-def _run_specs(config, specs, reporter, host, log_stream, debugger=None, instruments=None):  # type: ignore[no-untyped-def]
+def _run_specs(config, specs, reporter, host, log_stream, debugger=None, instruments=None,  # type: ignore[no-untyped-def]
+               more_tests=None):
     """Wire the engine, janitor and log capture into a session and run it.
 
     ``instruments`` (--spew, --profile) are on only while the session runs,
     so that what they show is the tests, not trialish setting up.
+    ``more_tests`` is a ``-j`` worker's source of batches (see _worker).
     """
-    if log_stream is None or not specs:
+    if log_stream is None or (not specs and more_tests is None):
         # A dry run, or nothing to run: the engine (and with it Twisted's
         # reactor machinery) is not even imported, which keeps this fast.
         return _dry_run(config, specs, reporter), None
@@ -307,6 +366,7 @@ def _run_specs(config, specs, reporter, host, log_stream, debugger=None, instrum
         reporter, host, exitfirst=config.exitfirst, on_abort=logs.flush,
         test_interrupted=lambda: engine.interrupted,
         fixtures=Fixtures(host.call_later, config.timeout, config.tb_detail),
+        more_tests=more_tests,
     )
     if debugger is not None:
         debugger.on_quit = session.request_stop

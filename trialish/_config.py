@@ -56,11 +56,46 @@ class Config:
     spew: bool = False
     profile: bool = False
     coverage: bool = False
+    # Scale out and CI (issue 6).
+    jobs: int = 1  # -j N; -j auto resolves to the number of usable CPUs
+    shard: tuple[int, int] | None = None  # --shard K/N: (K, N), 1 <= K <= N
+    junitxml: str | None = None  # --junitxml PATH
+    jsonl: str | None = None  # --jsonl PATH
+    last_failed: bool = False  # --lf
+    failed_first: bool = False  # --ff
+    durations: int | None = None  # --durations N (0: every test)
+    keywords: tuple[str, ...] = ()  # -k PATTERN, repeatable: a test matching any runs
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(message)
+
+
+def _jobs(text: str) -> int:
+    if text == "auto":
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except (AttributeError, OSError):
+            return max(1, os.cpu_count() or 1)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of workers or 'auto', not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {text!r}")
+    return value
+
+
+def _shard(text: str) -> tuple[int, int]:
+    parts = text.split("/")
+    try:
+        k, n = (int(part) for part in parts)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be K/N such as 1/4, not {text!r}") from None
+    if not 1 <= k <= n:
+        raise argparse.ArgumentTypeError(f"K/N needs 1 <= K <= N, got {text!r}")
+    return k, n
 
 
 def _seconds(text: str) -> float:
@@ -75,7 +110,7 @@ def _seconds(text: str) -> float:
     return value
 
 
-def _seed(text: str) -> int:
+def _seed(text: str) -> int:  # any whole number >= 0 (seeds, counts)
     try:
         value = int(text)
     except ValueError:
@@ -117,10 +152,17 @@ _CONFLICTS = (
     ("debug", "coverage", "the debugger would replace coverage's trace function"),
     ("debug", "spew", "the debugger would replace --spew's trace function"),
     ("spew", "coverage", "--spew would replace coverage's trace function"),
+    ("last_failed", "failed_first", "--lf already runs only the failed tests"),
+    ("debug", "parallel", "the debugger needs the tests in this process"),
+    ("spew", "parallel", "--spew traces this process, not the workers"),
+    ("profile", "parallel", "--profile measures this process, not the workers"),
+    ("coverage", "parallel", "--coverage measures this process, not the workers"),
 )
 _FLAG_NAMES = {
     "dry_run": "-n/--dry-run", "until_failure": "-u/--until-failure", "debug": "-b/--debug",
     "profile": "--profile", "coverage": "--coverage", "spew": "--spew",
+    "last_failed": "--lf/--last-failed", "failed_first": "--ff/--failed-first",
+    "parallel": "-j/--jobs",
 }
 
 
@@ -152,6 +194,23 @@ def build_parser() -> argparse.ArgumentParser:
                         help="shuffle tests with SEED; 0 picks a seed and prints it")
     parser.add_argument("--tbformat", default="plain", choices=tuple(TB_FORMATS),
                         help="traceback format: plain, emacs or cgitb")
+    parser.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
+                        help="run tests in N worker processes ('auto': one per CPU)")
+    parser.add_argument("--shard", type=_shard, default=None, metavar="K/N",
+                        help="run only the K-th of N deterministic shares of the tests")
+    parser.add_argument("--junitxml", default=None, metavar="PATH",
+                        help="also write JUnit XML results to PATH")
+    parser.add_argument("--jsonl", default=None, metavar="PATH",
+                        help="also write one JSON object per finished test to PATH")
+    parser.add_argument("--lf", "--last-failed", dest="last_failed", action="store_true",
+                        help="run only the tests that failed last time (all if none did)")
+    parser.add_argument("--ff", "--failed-first", dest="failed_first", action="store_true",
+                        help="run the tests that failed last time first, then the rest")
+    parser.add_argument("--durations", type=_seed, default=None, metavar="N",
+                        help="list the N slowest tests at the end (0: all)")
+    parser.add_argument("-k", dest="keywords", action="append", default=[], metavar="PATTERN",
+                        help="only tests whose id contains PATTERN or matches it as a glob; "
+                             "repeatable")
     parser.add_argument("-x", "--exitfirst", action="store_true",
                         help="stop after the first failed or errored test")
     parser.add_argument("-u", "--until-failure", action="store_true",
@@ -222,6 +281,7 @@ def parse(argv: Sequence[str]) -> Config:
         raise UsageError("argument --debugger: only makes sense with -b/--debug")
     if args.debugger is not None and not args.debugger.strip():
         raise UsageError("argument --debugger: must not be empty")
+    args.parallel = args.jobs > 1
     for first, second, why in _CONFLICTS:
         if getattr(args, first) and getattr(args, second):
             raise UsageError(f"argument {_FLAG_NAMES[second]}: cannot be combined with "
@@ -259,6 +319,14 @@ def parse(argv: Sequence[str]) -> Config:
         spew=args.spew,
         profile=args.profile,
         coverage=args.coverage,
+        jobs=args.jobs,
+        shard=args.shard,
+        junitxml=args.junitxml,
+        jsonl=args.jsonl,
+        last_failed=args.last_failed,
+        failed_first=args.failed_first,
+        durations=args.durations,
+        keywords=tuple(args.keywords),
     )
 
 

@@ -57,7 +57,20 @@ def wants_colour(stream: TextIO, environ: dict[str, str] | None = None) -> bool:
 
 
 def block_body(report: TestReport) -> str:
-    """The text trial prints under a test's [STATUS] header."""
+    """The text trial prints under a test's [STATUS] header.
+
+    A test's captured output (parallel workers capture it) follows, under
+    ``Captured output:``, so it is read next to the failure it explains.
+    """
+    body = _status_body(report)
+    if report.output:
+        body += f"Captured output:\n{report.output}"
+        if not report.output.endswith("\n"):
+            body += "\n"
+    return body
+
+
+def _status_body(report: TestReport) -> str:
     problems = "".join(problem.text for problem in report.problems)
     if report.status is Status.SKIP:
         return f"{report.reason}\n"
@@ -87,6 +100,7 @@ class TextReporter:
         Status.TODO: "T", Status.UNEXPECTED_SUCCESS: "!",
     }
     colour = False
+    durations: int | None = None  # --durations N; None: no such block
 
     def __init__(
         self, stream: TextIO | None = None, colour: bool | None = None, realtime: bool = False,
@@ -140,6 +154,7 @@ class TextReporter:
 
     def run_finished(self, totals: RunTotals) -> None:
         self.draw_blocks(totals)
+        self.draw_durations(totals)
         self.write(SEPARATOR + "\n")
         if self.started:
             self.write(f"Ran {len(totals.reports)} tests in {totals.elapsed:.3f}s\n")
@@ -159,6 +174,23 @@ class TextReporter:
             for body, test_ids in groups.items():
                 self.write(f"{DOUBLE_SEPARATOR}\n{label}\n{body}\n")
                 self.write("".join(f"{test_id}\n" for test_id in test_ids))
+
+    def draw_durations(self, totals: RunTotals) -> None:
+        """``--durations N``: the N slowest tests (all for 0), slowest first.
+
+        A block like the others, after them and before ``Ran N tests``, so
+        the verdict stays the last line that scripts look at.
+        """
+        if self.durations is None or not totals.reports:
+            return
+        ranked = sorted(totals.reports, key=lambda report: (-report.duration, report.test_id))
+        if self.durations:
+            ranked = ranked[:self.durations]
+        width = max(len(f"{report.duration:.3f}") for report in ranked)
+        self.write(f"{DOUBLE_SEPARATOR}\n[DURATIONS] {len(ranked)} slowest of "
+                   f"{len(totals.reports)} tests\n")
+        self.write("".join(f"{report.duration:>{width}.3f}s  {report.test_id}\n"
+                           for report in ranked))
 
     def draw_verdict(self, totals: RunTotals) -> None:
         if totals.successful:

@@ -57,8 +57,13 @@ class Session:
         on_abort: Callable[[], None] | None = None,
         test_interrupted: Callable[[], bool] = lambda: False,
         fixtures: Fixtures | None = None,
+        more_tests: Callable[[], Sequence[TestSpec]] | None = None,
     ) -> None:
         self._run_test = run_test
+        # Parallel workers only (see _worker): called when the queue runs dry,
+        # returns the next batch from the parent, or nothing when the run is
+        # over.  None in a serial run, which costs one comparison per test.
+        self._more_tests = more_tests
         self.reporter = reporter
         self.host = host
         self.exitfirst = exitfirst
@@ -127,6 +132,10 @@ class Session:
     def _procedure(self) -> Generator[Any, Any, None]:
         """The run: yields each Deferred it must wait for; is sent its result."""
         while True:
+            if not self._queue and self._more_tests is not None and not self._stopping(self._held):
+                # Asked before the held report is released, so that the class
+                # and module fixtures stay up if the next batch shares them.
+                self._queue.extend(self._more_tests())
             next_spec = self._queue[0] if self._queue and not self._stopping(self._held) else None
             problems = yield from self.fixtures.leave(next_spec)
             if self._held is not None:
