@@ -70,14 +70,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     if config.help_topic is not None:
         _print_help_topic(config.help_topic)
         return EXIT_OK
+    claim = None
     try:
-        return _run(config)
+        if config.reporter in ("subunit", "json"):
+            from ._outputs import claim_stdout
+
+            claim = claim_stdout(config)  # before anything prints: the stream stays clean
+        return _run(config, claim)
     except UsageError as exc:
         _say(f"error: {exc}")
         return EXIT_USAGE
     except KeyboardInterrupt:
         _say("interrupted")
         return EXIT_INTERRUPTED
+    finally:
+        if claim is not None:
+            claim.release()
 
 
 def _open_log(config: Config, temp_path: str) -> tuple[TextIO, bool]:
@@ -94,7 +102,7 @@ def _open_log(config: Config, temp_path: str) -> tuple[TextIO, bool]:
                          f"{exc.strerror or exc}") from None
 
 
-def _run(config: Config) -> int:
+def _run(config: Config, claim: Any = None) -> int:
     from ._debugging import check_coverage_installed, disable_modules, make_debugger, set_up_process
     from ._reactor import ReactorChoiceError, ReactorHost, unavailable_reason
 
@@ -151,7 +159,7 @@ def _run(config: Config) -> int:
                         temp = None  # released: not again in `finally` if acquire fails
                         temp = _acquire(config)  # a fresh, empty directory per pass
                 totals, internal_error = _one_pass(config, specs, start_dir, temp, instruments,
-                                                   debugger, names or (), state)
+                                                   debugger, names or (), state, claim)
                 again = (config.until_failure and specs and totals.successful
                          and not totals.interrupted and internal_error is None)
                 if not again:
@@ -271,12 +279,13 @@ def _select(config: Config, found: Sequence[Any], seed: int | None, state: Any) 
     return specs
 
 
-def _one_pass(config, specs, start_dir, temp, instruments, debugger, names=(), state=None):  # type: ignore[no-untyped-def]
-    """Run every spec once, in the temp directory, and draw the results."""
+def _one_pass(config, specs, start_dir, temp, instruments, debugger, names=(), state=None,  # type: ignore[no-untyped-def]
+              claim=None):
+    """Run every spec once, in the temp directory, and report to every output (_outputs)."""
+    from ._outputs import build
     from ._reactor import ReactorHost
-    from ._reporters import make_reporter
 
-    reporter = make_reporter(config.reporter, realtime=config.rterrors)
+    reporter = build(config, claim)
     host = ReactorHost(config.reactor, restartable=config.until_failure)
     if temp is None:  # a dry run
         totals, internal_error = _run_specs(config, specs, reporter, host, None)

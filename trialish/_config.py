@@ -15,7 +15,7 @@ from typing import Sequence
 
 from ._reactor import REACTORS
 
-REPORTER_NAMES = ("verbose", "bwverbose", "summary", "text", "timing")
+REPORTER_NAMES = ("verbose", "bwverbose", "summary", "text", "timing", "subunit", "json")
 REACTOR_NAMES = tuple(REACTORS)  # _reactor imports nothing heavy
 ORDER_NAMES = ("alphabetical", "toptobottom")
 TB_FORMATS = {"plain": "default", "emacs": "brief", "cgitb": "verbose"}

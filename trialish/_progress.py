@@ -235,9 +235,11 @@ class Progress:
 
     def _terminal_width(self) -> int:
         try:
-            return os.get_terminal_size(self.terminal.stream.fileno()).columns
+            columns = os.get_terminal_size(self.terminal.stream.fileno()).columns
         except (AttributeError, OSError, ValueError):
-            return shutil.get_terminal_size().columns
+            columns = 0
+        # A terminal that does not know its size says 0 (serial consoles, some CI).
+        return columns if columns > 0 else shutil.get_terminal_size().columns
 
     # -- the session's events ----------------------------------------------------
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Callable, Protocol, TextIO
+from typing import Any, Callable, Protocol, TextIO
 
 from ._results import RunTotals, Status, TestReport
 
@@ -279,16 +279,27 @@ class TreeReporter(TextReporter):
         self.write(padding + self.paint(label, _STATUS_COLOUR[report.status]) + "\n")
 
 
-REPORTERS: dict[str, tuple[Callable[..., TextReporter], str]] = {
+REPORTERS: dict[str, tuple[Callable[..., Any], str]] = {
     "verbose": (TreeReporter, "verbose color output (default reporter)"),
     "bwverbose": (BwVerboseReporter, "Colorless verbose output"),
     "summary": (SummaryReporter, "minimal summary output"),
     "text": (TextReporter, "terse text output"),
     "timing": (TimingReporter, "Timing output"),
+    "subunit": (lambda stream=None, realtime=False: _machine("_subunit", "SubunitReporter", stream),
+                "subunit v2 stream on standard output (for python-subunit's tools)"),
+    "json": (lambda stream=None, realtime=False: _machine("_jsonreport", "JsonLinesReporter", stream),
+             "one JSON object per finished test on standard output (docs/formats.md)"),
 }
 
 
-def make_reporter(name: str, stream: TextIO | None = None, realtime: bool = False) -> TextReporter:
+def _machine(module: str, name: str, stream: Any) -> Any:
+    """The machine-readable reporters, imported only when chosen."""
+    import importlib
+
+    return getattr(importlib.import_module(f"trialish.{module}"), name)(stream)
+
+
+def make_reporter(name: str, stream: Any = None, realtime: bool = False) -> Any:
     """The reporter called ``name``; ``realtime`` is ``-e``."""
     factory, _ = REPORTERS[name]
     return factory(stream, realtime=realtime)
