@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import linecache
 import os
+import re
 import sys
 import types
 from typing import Any, Iterable
@@ -31,9 +32,22 @@ def qualified_name(exc_type: type) -> str:
 
 def _safe_str(value: object) -> str:
     try:
-        return str(value)
+        return printable(str(value))
     except BaseException as exc:  # a broken __str__ must not break the run
         return f"<unprintable {type(value).__name__} object: {type(exc).__name__}>"
+
+
+# Terminal control characters (but newline and tab) and lone surrogates
+# (undecodable bytes): escaped, so that a message can neither drive the
+# user's terminal nor fail to encode on the way to it.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters and lone surrogates as Python escapes."""
+    if _UNPRINTABLE.search(text) is None:
+        return text
+    return _UNPRINTABLE.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def _hidden(filename: str, frame_globals: dict[str, Any] | None) -> bool:
@@ -114,6 +128,28 @@ def _frames_of_failure(failure: Any) -> list[FrameTuple]:
     return _drop_leading_defer(frames)
 
 
+_SHOWN_REPEATS = 3  # as Python's own tracebacks
+
+
+def _runs(frames: list[FrameTuple]) -> Iterable[tuple[FrameTuple, int]]:
+    """Each frame as ``(frame, 0)``; a run of the same frame is cut short.
+
+    Infinite recursion makes a thousand identical frames: the first three
+    are kept, then one ``(frame, N)`` says how many more there were.
+    """
+    index = 0
+    while index < len(frames):
+        end = index
+        while end + 1 < len(frames) and frames[end + 1] == frames[index]:
+            end += 1
+        count = end - index + 1
+        for _ in range(min(count, _SHOWN_REPEATS)):
+            yield frames[index], 0
+        if count > _SHOWN_REPEATS:
+            yield frames[index], count - _SHOWN_REPEATS
+        index = end + 1
+
+
 def render(
     exc_type: type, value: object, frames: Iterable[FrameTuple], detail: str = "default"
 ) -> str:
@@ -124,12 +160,18 @@ def render(
     if detail == "brief":
         head = "Traceback" if frames else "Traceback (failure with no frames)"
         lines.append(f"{head}: {qualified_name(exc_type)}: {message}\n")
-        lines.extend(f"{filename}:{lineno}:{name}\n" for name, filename, lineno in frames)
+        lines.extend(f"{frame[1]}:{frame[2]}:{frame[0]}\n" if not repeats
+                     else f"[Previous line repeated {repeats} more times]\n"
+                     for frame, repeats in _runs(frames))
         return "".join(lines)
     lines.append("Traceback (most recent call last):\n")
     if not frames:
         lines.append("Failure: ")
-    for name, filename, lineno in frames:
+    for frame, repeats in _runs(frames):
+        if repeats:
+            lines.append(f"  [Previous line repeated {repeats} more times]\n")
+            continue
+        name, filename, lineno = frame
         if detail == "verbose":
             lines.append(f"{filename}:{lineno}: {name}(...)\n")
         else:

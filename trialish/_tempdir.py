@@ -175,3 +175,20 @@ def acquire(name: str, base: str | None = None) -> TempDir:
     raise TempDirError(
         f"{first} and {_MAX_SIBLINGS - 1} siblings are all locked by running processes"
     )
+
+
+def recreate(path: str) -> bool:
+    """Make the temp directory again after a test deleted it under the run.
+
+    Only a directory this run claimed is made again (with its marker, so the
+    next run may reset it); True if it was.
+    """
+    if os.path.exists(path):
+        return False
+    try:
+        os.makedirs(path)
+        with open(os.path.join(path, MARKER), "w"):
+            pass
+    except OSError:
+        return False
+    return True

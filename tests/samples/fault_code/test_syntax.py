@@ -1,0 +1,5 @@
+"""A module that cannot be compiled."""
+import unittest
+class S(unittest.TestCase):
+    def test_x(self)
+        pass

@@ -1,0 +1,75 @@
+"""Signals to a serial run: SIGTERM as a first Ctrl-C; a second signal aborts.
+
+SIGINT once and twice are covered by tests/test_session.py (CtrlC).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from trialish import SynchronousTestCase
+
+from ._support import REPO, Run, copy_sample
+from .test_discovery import outcomes
+from .test_faults_code import assert_temp_intact
+
+
+def start(test: SynchronousTestCase, name: str) -> tuple[subprocess.Popen, str]:
+    folder = copy_sample("fault_signals", os.path.abspath(test.mktemp()))
+    env = dict(os.environ, PYTHONPATH=REPO)
+    env.pop("FORCE_COLOR", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "trialish", "--reporter=bwverbose", name],
+        cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL, text=True)
+    started = os.path.join(folder, "_trial_temp", "started")
+    deadline = time.monotonic() + 60
+    while not os.path.exists(started):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            test.fail(f"the first test never started: {process.communicate()}")
+        time.sleep(0.02)
+    return process, folder
+
+
+def finish(process: subprocess.Popen, folder: str) -> Run:
+    out, err = process.communicate(timeout=60)
+    return Run(process.returncode, out, err, folder)
+
+
+class Sigterm(SynchronousTestCase):
+    def check_summary(self, run: Run, first: str, status: str) -> None:
+        self.assertEqual(run.code, 2, run)
+        self.assertEqual(outcomes(run.out), [(first, status)], run)
+        self.assertIn("Ran 1 tests in", run.out, run)
+        self.assertIn("trialish: terminated (SIGTERM), stopping after the current test", run.err)
+        self.assertIn("interrupted: 1 of 2 tests ran, 1 did not", run.err)
+        self.assertFalse(os.path.exists(os.path.join(run.cwd, "_trial_temp", "b-ran")))
+        assert_temp_intact(self, run, [first])
+
+    def test_while_a_test_waits_it_finishes_then_the_summary(self) -> None:
+        process, folder = start(self, "test_signals.A_Waits")
+        process.send_signal(signal.SIGTERM)
+        self.check_summary(finish(process, folder), "test_signals.A_Waits.test_a_waits", "OK")
+
+    def test_a_busy_synchronous_test_is_interrupted(self) -> None:
+        process, folder = start(self, "test_signals.B_Busy")
+        process.send_signal(signal.SIGTERM)
+        run = finish(process, folder)
+        self.check_summary(run, "test_signals.B_Busy.test_a_busy", "ERROR")
+        self.assertIn("KeyboardInterrupt", run.out)
+
+    def test_a_second_signal_aborts_a_stuck_test(self) -> None:
+        process, folder = start(self, "test_signals.C_Stuck")
+        process.send_signal(signal.SIGTERM)
+        time.sleep(0.2)  # not a timing assertion: only lets the first signal land first
+        process.send_signal(signal.SIGTERM)
+        run = finish(process, folder)
+        self.assertEqual(run.code, 2, run)
+        self.assertIn("aborting", run.err)
+        self.assertNotIn("test_b_never_runs", run.out)
+        self.assertIn("--> test_signals.C_Stuck.test_a_stuck <--", run.temp_file("test.log"))
