@@ -27,9 +27,11 @@ from twisted.python.failure import Failure
 from . import _attributes
 from ._coroutines import coroutine_deferred, suspended_at
 from ._garbage import collect_test_garbage, older_collections
+from . import _hygiene
 from ._janitor import Janitor
 from ._logcapture import LogCapture, TestContext
 from ._outcome import TEST_PHASE, Collector, Todo
+from ._reactor import on_misuse
 from ._results import Kind, TestReport
 from ._trial_bridge import adapt_trial_case
 from ._watchdog import Watchdog, shared_watchdog
@@ -98,6 +100,7 @@ class Engine:
         # process, since it owns SIGALRM.
         self.watchdog = shared_watchdog() if watchdog == "shared" else watchdog
         self.interrupted = False  # a test raised KeyboardInterrupt
+        _hygiene.note_streams(getattr(logs, "reopen_if_deleted", None))
 
     # -- entry point -------------------------------------------------------
 
@@ -108,7 +111,8 @@ class Engine:
         context = self.logs.begin_test(test_id)
         collector = Collector(test_id, tb_detail=self.settings.tb_detail)
         procedure = self._procedure(make_case, method_name, collector, context)
-        return self._step(procedure, None, None, (collector, context, started, older_collections()))
+        finish = (collector, context, started, older_collections(), _hygiene.take())
+        return self._step(procedure, None, None, finish)
 
     # -- the driver ----------------------------------------------------------
 
@@ -156,9 +160,27 @@ class Engine:
             if state["resumed"]:
                 return
             state["resumed"] = True
+            on_misuse(None)
             if timer is not None and timer.active():
                 timer.cancel()
             advance(value)
+
+        def misused(error: BaseException) -> bool:
+            # A reactor callback of this test called reactor.stop() (or
+            # run/crash/iterate): end the wait with that error now, from a
+            # fresh reactor turn, rather than wait for the timeout.
+            if state["resumed"]:
+                return False
+            state["resumed"] = True
+            on_misuse(None)
+            if timer is not None and timer.active():
+                timer.cancel()
+            try:
+                wait.deferred.cancel()  # its result (CancelledError) goes to on_result: ignored
+            except BaseException:
+                pass
+            self._call_later(0, advance, Failure(error))
+            return True
 
         def on_result(_: Any) -> None:
             resume(box[0])
@@ -167,6 +189,7 @@ class Engine:
             if state["resumed"]:
                 return
             state["resumed"] = True
+            on_misuse(None)
             if wait.coroutine is not None:
                 wait.suspended = tuple(suspended_at(wait.coroutine))
             wait.pending_calls = tuple(self.janitor.pending_call_lines())
@@ -181,11 +204,16 @@ class Engine:
         self.logs.flush()
         if wait.timeout is not None:
             timer = self._call_later(wait.timeout, on_timeout)
+        on_misuse(misused)
         wait.deferred.addBoth(on_result)
 
     def _finish(
         self, collector: Collector, context: TestContext, started: float, collections: int,
+        process_state: _hygiene.Snapshot,
     ) -> TestReport:
+        # First, so that a closed sys.stdout or a lost log observer is back
+        # before anything below (or the reporter) needs it.
+        leftovers = _hygiene.restore(process_state)
         if self.settings.force_gc:
             gc.collect()
         else:
@@ -198,6 +226,8 @@ class Engine:
                 format_failure(failure, self.settings.tb_detail),
             )
         warning_lines = context.warning_lines()
+        if leftovers:
+            warning_lines.extend(leftovers)
         self.logs.end_test(context)
         return collector.finish(time.perf_counter() - started, warning_lines)
 

@@ -197,6 +197,37 @@ class LogCapture:
         with contextlib.suppress(Exception):
             self.stream.flush()
 
+    def reopen_if_deleted(self) -> None:
+        """A test deleted the temp directory, and test.log with it: write it again.
+
+        The open file still holds everything logged so far; on Linux it is
+        read back through /proc, elsewhere a line says what was lost.
+        """
+        import os
+
+        name = getattr(self.stream, "name", None)
+        if not isinstance(name, str) or os.path.exists(name):
+            return
+        self.flush()
+        try:
+            with open(f"/proc/self/fd/{self.stream.fileno()}", encoding="utf-8",
+                      errors="replace") as old:
+                kept = old.read()
+        except (OSError, ValueError):
+            kept = None
+        try:
+            os.makedirs(os.path.dirname(name) or ".", exist_ok=True)
+            stream = open(name, "w", encoding="utf-8", errors="backslashreplace")
+        except OSError:
+            return
+        with contextlib.suppress(Exception):
+            self.stream.close()
+        self.stream = stream
+        if kept is not None:
+            stream.write(kept)
+        self.write_line("test.log was deleted by a test; it was written again"
+                        + ("" if kept is not None else " (what was logged before is lost)"))
+
     def begin_test(self, test_id: str) -> TestContext:
         self.write_line(f"--> {test_id} <--")
         self.current = TestContext(self.write_line)

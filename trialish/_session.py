@@ -217,22 +217,29 @@ class Session:
                 self._on_abort()
             os._exit(2)
         self._stop_requested = True
-        sys.stderr.write("\ntrialish: interrupted, stopping after the current test "
+        what = "terminated (SIGTERM)" if signum == signal.SIGTERM else "interrupted"
+        sys.stderr.write(f"\ntrialish: {what}, stopping after the current test "
                          "(press Ctrl-C again to abort)\n")
         if not self.host.running:
             # A synchronous test is running on the main stack: interrupt it.
             raise KeyboardInterrupt
 
     def _install_signals(self) -> Any:
+        """Ctrl-C and SIGTERM both stop the run after the current test.
+
+        Also called each time the reactor starts, since Twisted's own
+        handlers (which would stop the reactor) replace ours then.
+        """
         try:
-            return signal.signal(signal.SIGINT, self._on_interrupt)
+            return {signum: signal.signal(signum, self._on_interrupt)
+                    for signum in (signal.SIGINT, signal.SIGTERM)}
         except ValueError:  # not the main thread
             return None
 
     @staticmethod
     def _restore_signals(previous: Any) -> None:
-        if previous is not None:
+        for signum, handler in (previous or {}).items():
             try:
-                signal.signal(signal.SIGINT, previous)
-            except ValueError:
+                signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+            except (ValueError, TypeError):
                 pass
