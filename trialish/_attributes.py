@@ -122,13 +122,27 @@ def _class_defaults(cls: type, case: Any) -> tuple[dict[str, Any], bool, bool, b
     return found
 
 
+_PLAIN_METHOD_SETTINGS: dict[type, TestSettings] = {}
+
+
 def settings_for(case: Any, method_name: str) -> TestSettings:
     """The test's settings: the method's own, else its class's (cached)."""
     cls = type(case)
-    class_values, plain_stdlib, waits, trial = _class_defaults(cls, case)
     method = getattr(cls, method_name, None)
     function = getattr(method, "__func__", method)
-    own = getattr(function, "__dict__", None) or {}
+    own = getattr(function, "__dict__", None)
+    if not own:
+        # Most test methods carry no attributes of their own: then the
+        # answer is the class's, the same for each of its tests.
+        found = _PLAIN_METHOD_SETTINGS.get(cls)
+        if found is None:
+            found = _PLAIN_METHOD_SETTINGS[cls] = _settings(cls, case, {})
+        return found
+    return _settings(cls, case, own)
+
+
+def _settings(cls: type, case: Any, own: dict[str, Any]) -> TestSettings:
+    class_values, plain_stdlib, waits, trial = _class_defaults(cls, case)
     values = {}
     for name in _NAMES:
         value = own.get(name, _MISSING)

@@ -18,8 +18,7 @@ import inspect
 import sys
 import time
 import warnings
-from dataclasses import dataclass
-from typing import Any, Callable, Generator
+from typing import Any, Callable, Generator, NamedTuple
 
 from twisted.internet.defer import Deferred, TimeoutError as DeferredTimeout
 from twisted.python.failure import Failure
@@ -40,17 +39,27 @@ from ._stdlib_bridge import EXPECTED_FAILURE_REASON, SubTestOutcome, is_should_s
 _TIMED_OUT = object()
 
 
-@dataclass
 class _Wait:
     """What the procedure yields: a Deferred to wait for, and for how long."""
 
-    deferred: Deferred
-    timeout: float | None
-    label: str
-    cancel_error: Failure | None = None  # what cancelling it on timeout raised
-    coroutine: Any = None  # the phase's coroutine, to say where it is stuck
-    suspended: tuple[str, ...] = ()  # where it was when it timed out
-    pending_calls: tuple[str, ...] = ()  # the reactor's delayed calls at that moment
+    __slots__ = ("deferred", "timeout", "label", "phase", "coroutine", "box", "cancel_error",
+                 "suspended", "pending_calls")
+
+    def __init__(
+        self, deferred: Deferred, timeout: float | None, label: str, coroutine: Any = None,
+        phase: str = "",
+    ) -> None:
+        self.deferred = deferred
+        self.timeout = timeout
+        self.label = label
+        self.phase = phase  # the phase the wait belongs to, for its problems
+        self.coroutine = coroutine  # the phase's coroutine, to say where it is stuck
+        # The Deferred's result, once it has one: filled by a callback the
+        # first of the phase or the driver adds (only once: it eats the result).
+        self.box: list[Any] | None = None
+        self.cancel_error: Failure | None = None  # what cancelling it on timeout raised
+        self.suspended: tuple[str, ...] = ()  # where it was when it timed out
+        self.pending_calls: tuple[str, ...] = ()  # the reactor's delayed calls at that moment
 
 
 Procedure = Generator[_Wait, Any, None]
@@ -70,8 +79,10 @@ class GeneratorPhaseError(TypeError):
 GeneratorPhaseError.__module__ = "trialish"
 
 
-@dataclass(frozen=True)
-class EngineSettings:
+class EngineSettings(NamedTuple):
+    """How the engine runs every test (immutable; a NamedTuple, cheaper to
+    define at start-up than a frozen dataclass)."""
+
     default_timeout: float = 120.0
     tb_detail: str = "default"
     unclean_warnings: bool = False  # a dirty reactor is a warning, not an ERROR
@@ -133,8 +144,10 @@ class Engine:
                     return report
                 done.callback(report)
                 return None
-            box: list[Any] = []
-            wait.deferred.addBoth(box.append)
+            box = wait.box
+            if box is None:  # a phase's wait has its box already (see _call_phase)
+                box = wait.box = []
+                wait.deferred.addBoth(box.append)
             if box:
                 send = box[0]
                 continue
@@ -232,6 +245,13 @@ class Engine:
         return collector.finish(time.perf_counter() - started, warning_lines)
 
     # -- the procedure -------------------------------------------------------
+    #
+    # One flat generator per test.  Each phase is a plain call
+    # (:meth:`_call_phase`) that settles everything it can on the spot -- no
+    # result, an already-fired Deferred, a coroutine that finished without
+    # waiting -- and only hands back a :class:`_Wait` when something is still
+    # pending; only then does the generator yield.  A test that never waits
+    # therefore costs one generator, not a chain of nested ones per phase.
 
     def _procedure(self, make_case: Callable[[], Any], method_name: str, collector: Collector, context: TestContext) -> Procedure:
         try:
@@ -244,41 +264,46 @@ class Engine:
             collector.skip(str(settings.skip))
             return
         case._trialish = context
-        with context.capturing_warnings(settings.suppress):
+        saved_warnings = context.start_warnings(settings.suppress)
+        try:
             if settings.plain_stdlib:
-                yield from self._run_stdlib(case, collector)
+                wait = self._run_stdlib(case, collector)
+                if wait is not None:
+                    outcome = yield wait
+                    if isinstance(outcome, Failure):
+                        self._note(TEST_PHASE, outcome, collector)
             else:
                 yield from self._run_phases(case, method_name, settings, collector, context)
-            yield from self._clean_reactor(collector)
+            if self.janitor.might_be_dirty():
+                yield from self._clean_reactor(collector)
+        finally:
+            context.stop_warnings(saved_warnings)
 
-    def _run_stdlib(self, case: Any, collector: Collector) -> Procedure:
+    def _run_stdlib(self, case: Any, collector: Collector) -> _Wait | None:
         """A plain stdlib case runs through its own run(), reporting to us.
 
         ``IsolatedAsyncioTestCase.run()`` starts an asyncio loop of its own,
         which it cannot do inside a running one (``-r asyncio`` once the
-        reactor runs): then it runs in a worker thread, and we wait for it.
+        reactor runs): then it runs in a worker thread, and we wait for it
+        (the returned wait).
         """
         try:
             if _asyncio_loop_running():
                 from twisted.internet.threads import deferToThread
 
-                outcome = yield _Wait(
-                    deferToThread(run_stdlib_case, case, collector, self.settings.on_failure),
-                    None, "test",
-                )
-                if isinstance(outcome, Failure):
-                    self._note(TEST_PHASE, outcome, collector)
-            else:
-                run_stdlib_case(case, collector, self.settings.on_failure)
+                return _Wait(deferToThread(run_stdlib_case, case, collector, self.settings.on_failure),
+                             None, "test")
+            run_stdlib_case(case, collector, self.settings.on_failure)
         except BaseException as exc:  # raised outside its test parts, e.g. by run() itself
             self._note(TEST_PHASE, exc, collector)
+        return None
 
     def _run_phases(
         self, case: Any, method_name: str, settings: _attributes.TestSettings, collector: Collector,
         context: TestContext,
     ) -> Procedure:
         collector.failure_exception = getattr(case, "failureException", AssertionError)
-        todo = Todo.from_attribute(settings.todo)
+        todo = Todo.from_attribute(settings.todo) if settings.todo is not None else None
         if todo is None and settings.expects_failure:
             todo = Todo(EXPECTED_FAILURE_REASON)
         collector.todo = todo
@@ -295,45 +320,53 @@ class Engine:
             except _attributes.TimeoutValueError as exc:
                 collector.add("setUp", exc)
                 return
-        describe = case  # repr() only if a phase times out: it is not free
-        setup_ok = yield from self._phase("setUp", "setUp", case.setUp, collector, waits, timeout, describe)
-        if setup_ok:
-            method = getattr(case, method_name)
-            yield from self._phase(TEST_PHASE, method_name, method, collector, waits, timeout, describe)
-        cleanups = getattr(case, "_cleanups", None) or []
-        while cleanups:
-            function, args, kwargs = cleanups.pop()
-            name = getattr(function, "__name__", repr(function))
-            yield from self._phase(
-                "cleanup", f"cleanup function {name}", lambda: function(*args, **kwargs),
-                collector, waits, timeout, describe,
-            )
-        if setup_ok:
-            yield from self._phase("tearDown", "tearDown", case.tearDown, collector, waits, timeout, describe)
-
-    def _phase(
-        self, phase: str, label: str, function: Callable[[], Any], collector: Collector,
-        waits: bool, timeout: float | None, describe: Any,
-    ) -> Generator[_Wait, Any, bool]:
-        """Call one phase; wait for what it returns. True if it succeeded."""
+        # repr(case) only if a phase times out: it is not free.
         watchdog = self.watchdog if timeout is not None else None
-        if watchdog is None:
-            return (yield from self._call_phase(
-                phase, label, function, collector, waits, timeout, describe))
-        watchdog.arm(timeout, describe, label)  # type: ignore[arg-type]
         try:
-            return (yield from self._call_phase(
-                phase, label, function, collector, waits, timeout, describe))
+            step = self._call_phase("setUp", "setUp", case.setUp, collector, waits, timeout, case, watchdog)
+            if step.__class__ is _Wait:
+                step = self._waited(step, (yield step), collector, case, watchdog)
+            setup_ok = step
+            if setup_ok:
+                step = self._call_phase(TEST_PHASE, method_name, getattr(case, method_name), collector,
+                                        waits, timeout, case, watchdog)
+                if step.__class__ is _Wait:
+                    self._waited(step, (yield step), collector, case, watchdog)
+            cleanups = getattr(case, "_cleanups", None)
+            while cleanups:
+                function, args, kwargs = cleanups.pop()
+                name = getattr(function, "__name__", repr(function))
+                step = self._call_phase(
+                    "cleanup", f"cleanup function {name}", lambda: function(*args, **kwargs),
+                    collector, waits, timeout, case, watchdog,
+                )
+                if step.__class__ is _Wait:
+                    self._waited(step, (yield step), collector, case, watchdog)
+            if setup_ok:
+                step = self._call_phase("tearDown", "tearDown", case.tearDown, collector, waits, timeout,
+                                        case, watchdog)
+                if step.__class__ is _Wait:
+                    self._waited(step, (yield step), collector, case, watchdog)
         finally:
-            watchdog.disarm()
+            if watchdog is not None:
+                watchdog.disarm()  # a phase left waiting when the run was abandoned
 
     def _call_phase(
         self, phase: str, label: str, function: Callable[[], Any], collector: Collector,
-        waits: bool, timeout: float | None, describe: Any,
-    ) -> Generator[_Wait, Any, bool]:
+        waits: bool, timeout: float | None, describe: Any, watchdog: Watchdog | None,
+    ) -> bool | _Wait:
+        """Call one phase: True or False if it is over (succeeded or not), else what to wait for.
+
+        The watchdog is armed for the phase; it is disarmed here when the
+        phase is over, or by :meth:`_waited` once the wait ends.
+        """
+        if watchdog is not None:
+            watchdog.arm(timeout, describe, label)  # type: ignore[arg-type]
         try:
             result = function()
             if result is None:  # by far the most common: nothing to wait for
+                if watchdog is not None:
+                    watchdog.disarm()
                 return True
             if inspect.isgenerator(result):
                 # Its body would never run: calling a generator function
@@ -344,10 +377,14 @@ class Engine:
                     "(did you mean 'async def', or @inlineCallbacks?)"
                 )
         except BaseException as exc:
+            if watchdog is not None:
+                watchdog.disarm()
             self._note(phase, exc, collector)
             return False
         is_coroutine = inspect.iscoroutine(result)
         if not (is_coroutine or isinstance(result, Deferred)):
+            if watchdog is not None:
+                watchdog.disarm()
             return True
         if not waits:
             if isinstance(result, Deferred) and result.called:
@@ -367,10 +404,22 @@ class Engine:
             ))
             return False
         deferred = coroutine_deferred(result) if is_coroutine else result
-        wait = _Wait(deferred, timeout, label, coroutine=result if is_coroutine else None)
-        outcome = yield wait
+        wait = _Wait(deferred, timeout, label, coroutine=result if is_coroutine else None, phase=phase)
+        box = wait.box = []
+        deferred.addBoth(box.append)
+        if box:  # it had fired, or the coroutine never had to wait
+            return self._waited(wait, box[0], collector, describe, watchdog)
+        return wait
+
+    def _waited(
+        self, wait: _Wait, outcome: Any, collector: Collector, describe: Any, watchdog: Watchdog | None,
+    ) -> bool:
+        """A phase's wait is over with ``outcome``: note it; True if the phase succeeded."""
+        if watchdog is not None:
+            watchdog.disarm()
+        phase = wait.phase
         if outcome is _TIMED_OUT:
-            message = f"{describe!r} ({label}) still running at {timeout} secs"
+            message = f"{describe!r} ({wait.label}) still running at {wait.timeout} secs"
             if wait.suspended:
                 message += "\nIt was suspended at (innermost last):\n" + "\n".join(wait.suspended)
             if wait.pending_calls:
@@ -396,9 +445,7 @@ class Engine:
             self.settings.on_failure(error if isinstance(error, Failure) else _failure_of(error))
 
     def _clean_reactor(self, collector: Collector) -> Procedure:
-        """Give leftovers two reactor turns to go away, then report and remove them."""
-        if not self.janitor.might_be_dirty():
-            return
+        """Something may be left: give it two reactor turns to go away, then report and remove it."""
         for _ in range(2):
             yield _Wait(self.janitor.turn(), None, "reactor turn")
             if not self.janitor.might_be_dirty():

@@ -51,20 +51,36 @@ class TestContext:
         first, so a test usually costs only a copy of the filter list, put
         back (and CPython told) only if the test or its ``suppress`` changed it.
         """
+        saved = self.start_warnings(suppress)
+        try:
+            yield
+        finally:
+            self.stop_warnings(saved)
+
+    def start_warnings(self, suppress: Iterable[Any] = ()) -> tuple[list[Any], Any]:
+        """:meth:`capturing_warnings` as two calls: the engine's per-test path.
+
+        A generator-based context manager per test cost more than what it
+        guards; the engine calls this and :meth:`stop_warnings` in a
+        ``try``/``finally`` instead.
+        """
         saved_filters = warnings.filters[:]
         saved_show = warnings.showwarning
         warnings.showwarning = self.record_warning
         if not saved_filters or saved_filters[0] != _SHOW_ALWAYS:
             warnings.simplefilter("always")
-        for args, kwargs in suppress or ():
-            warnings.filterwarnings(*args, **kwargs)
-        try:
-            yield
-        finally:
-            warnings.showwarning = saved_show
-            if warnings.filters != saved_filters:
-                warnings.filters[:] = saved_filters
-                resync_warning_filters()
+        if suppress:
+            for args, kwargs in suppress:
+                warnings.filterwarnings(*args, **kwargs)
+        return saved_filters, saved_show
+
+    def stop_warnings(self, saved: tuple[list[Any], Any]) -> None:
+        """Put back what :meth:`start_warnings` (or the test) changed."""
+        saved_filters, saved_show = saved
+        warnings.showwarning = saved_show
+        if warnings.filters != saved_filters:
+            warnings.filters[:] = saved_filters
+            resync_warning_filters()
 
     def record_warning(
         self, message: Any, category: type, filename: str, lineno: int,
@@ -229,7 +245,13 @@ class LogCapture:
                         + ("" if kept is not None else " (what was logged before is lost)"))
 
     def begin_test(self, test_id: str) -> TestContext:
-        self.write_line(f"--> {test_id} <--")
+        if "\n" in test_id:
+            self.write_line(f"--> {test_id} <--")
+        else:  # write_line without its work for multi-line text: once per test
+            try:
+                self.stream.write(f"{self._timestamp()} [-] --> {test_id} <--\n")
+            except Exception:  # a closed or broken log stream must not stop the run
+                pass
         self.current = TestContext(self.write_line)
         return self.current
 
