@@ -161,13 +161,17 @@ class ReactorHost:
         if self.restartable:
             _crashed_only[0] = True
         guard(reactor)
-        _unguarded(reactor, "run")()
+        try:
+            _unguarded(reactor, "run")()
+        finally:
+            _host_stopping[0] = False
         self.running = False
         self.stopped = True
 
     def stop(self) -> None:
         if self.running:
             self.running = False
+            _host_stopping[0] = True  # until run() returns (see run_until_done)
             _unguarded(self.reactor, "crash" if self.restartable else "stop")()
 
 
@@ -220,8 +224,16 @@ def _caller() -> str:
     return "called by the reactor: a delayed call or a Deferred's callback"
 
 
-def _guarded_method(name: str) -> Callable[..., Any]:
-    def refuse(*args: Any, **kwargs: Any) -> None:
+# True while trialish itself stops the reactor: a shutdown trigger bound to
+# the guarded ``crash`` (when the reactor was re-initialised after guarding,
+# as a forked -j worker does) must then do the real thing.
+_host_stopping = [False]
+
+
+def _guarded_method(name: str, reactor: Any) -> Callable[..., Any]:
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        if _host_stopping[0]:
+            return _unguarded(reactor, name)(*args, **kwargs)
         error = ReactorMisuseError(
             f"a test must not call reactor.{name}() ({_caller()}): {_MISUSE[name]}")
         # From a reactor callback while the test waits, raising would only
@@ -246,7 +258,7 @@ def guard(reactor: Any) -> None:
         return
     for name in _GUARDED:
         if hasattr(type(reactor), name):
-            setattr(reactor, name, _guarded_method(name))
+            setattr(reactor, name, _guarded_method(name, reactor))
     reactor._trialish_guarded = True
 
 
