@@ -50,8 +50,16 @@ class Janitor:
         return reads, writes
 
     def _still_clean(self, reactor: Any) -> bool:
-        if getattr(reactor, "_pendingTimedCalls", True) or getattr(reactor, "_newTimedCalls", True):
+        pending = getattr(reactor, "_pendingTimedCalls", None)
+        new = getattr(reactor, "_newTimedCalls", None)
+        if pending is None or new is None:
             return False
+        # Only trialish's own timers (the engine's one timeout timer lives
+        # from test to test) and cancelled calls not yet dropped from the heap.
+        for calls in (pending, new):
+            for call in calls:
+                if not (call.cancelled or getattr(call, "trialish_own", False)):
+                    return False
         registrations = self._registrations(reactor)
         return registrations is not None and registrations == self._clean_registrations
 
