@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import importlib.util
 import os
 import random
 import statistics
@@ -59,6 +60,7 @@ def main() -> int:
     def run_all() -> float:
         host = _reactor.ReactorHost("default")
         logs = _logcapture.LogCapture(log_stream)
+        logs.start()
         engine = _engine.Engine(_engine.EngineSettings(), logs, _janitor.Janitor(host.turn), host.call_later)
         reporter = _reporters.make_reporter("summary")
         session = _session.Session(lambda s: engine.run(s.test_id, s.make_case, s.method_name), reporter, host)
@@ -69,56 +71,43 @@ def main() -> int:
             if not isinstance(outcome, _results_type()):
                 raise SystemExit(f"{spec.test_id} did not finish synchronously; use a synchronous kind")
             session._finished(outcome)
-        return (time.perf_counter() - started) / len(specs) * 1e6
+        elapsed = (time.perf_counter() - started) / len(specs) * 1e6
+        logs.stop()
+        return elapsed
 
     def _results_type() -> type:
         return importlib.import_module("trialish._results").TestReport
 
     # -- the stand-ins ---------------------------------------------------------------
-    missing = object()
-    lookup_cache: dict[Any, Any] = {}
-    original_lookup = getattr(_attributes, "lookup", None)
+    from trialish import _garbage, _watchdog
 
-    def cached_lookup(case: Any, method_name: str, attribute: str, default: Any = None) -> Any:
-        key = (type(case), method_name, attribute)
-        try:
-            value = lookup_cache[key]
-        except KeyError:
-            value = lookup_cache[key] = original_lookup(case, method_name, attribute, missing)
-        return default if value is missing else value
+    hygiene = importlib.import_module("trialish._hygiene") if importlib.util.find_spec("trialish._hygiene") else None
 
-    @contextlib.contextmanager
-    def no_warnings(self: Any, suppress: Any = ()) -> Any:
-        yield
+    def no_warnings_start(self: Any, suppress: Any = ()) -> Any:
+        return None
 
-    def per_class(function: Any) -> Any:
-        cache: dict[type, Any] = {}
+    def no_warnings_stop(self: Any, saved: Any) -> None:
+        return None
 
-        def cached(case: Any) -> Any:
-            cls = type(case)
-            if cls not in cache:
-                cache[cls] = function(case)
-            return cache[cls]
-
-        return cached
+    def quiet_begin(self: Any, test_id: str) -> Any:
+        self.current = _logcapture.TestContext(self.write_line)
+        return self.current
 
     configs: list[tuple[str, list[tuple[Any, str, Any]]]] = [
         ("as is", []),
-        ("_attributes.lookup cached per (class, method, attribute)", [(_attributes, "lookup", cached_lookup)]),
-        ("no per-test catch_warnings + resync_warning_filters",
-         [(_logcapture.TestContext, "capturing_warnings", no_warnings)]),
+        ("no per-test process-state snapshot (_hygiene.take/restore)",
+         [(hygiene, "take", lambda: None), (hygiene, "restore", lambda state: [])] if hygiene else
+         [(_engine, "_hygiene", None)]),
+        ("no per-test young GC", [(_engine, "collect_test_garbage", lambda mark: None)]),
+        ("no watchdog (arm/disarm per phase)",
+         [(_watchdog.Watchdog, "arm", lambda self, *a: None), (_watchdog.Watchdog, "disarm", lambda self: None)]),
+        ("no warning capture (start/stop_warnings)",
+         [(_logcapture.TestContext, "start_warnings", no_warnings_start),
+          (_logcapture.TestContext, "stop_warnings", no_warnings_stop)]),
         ("Janitor.might_be_dirty -> False", [(_janitor.Janitor, "might_be_dirty", lambda self: False)]),
-        ("_is_plain_stdlib, waits_for_results cached per class",
-         [(_engine, "_is_plain_stdlib", per_class(getattr(_engine, "_is_plain_stdlib", None))),
-          (_engine, "waits_for_results", per_class(getattr(_engine, "waits_for_results", None)))]),
-        ("no per-test test.log line and flush",
-         [(_logcapture.LogCapture, "flush", lambda self: None),
-          (_logcapture.LogCapture, "write_line", lambda self, *a, **k: None)]),
-        ("no per-test gc (get_stats x2 + collect(1))",
-         [(_engine, "_collect_test_garbage", lambda n: None), (_engine, "_older_collections", lambda: 0)]),
+        ("no test.log marker line", [(_logcapture.LogCapture, "begin_test", quiet_begin)]),
     ]
-    configs.append(("all of the above but gc", [p for label, ps in configs[1:-1] for p in ps]))
-
+    configs.append(("all of the above", [p for label, ps in configs[1:] for p in ps]))
     usable = []
     for label, patches in configs:
         absent = [f"{getattr(obj, '__name__', obj)}.{name}" for obj, name, _ in patches if not hasattr(obj, name)]
@@ -144,11 +133,13 @@ def main() -> int:
             results[label].append(measure(patches))
     base = results["as is"]
     print(f"{args.kind}: {len(specs)} tests, engine.run + report in-process; "
-          f"median of {args.rounds} interleaved rounds (µs/test)")
+          f"median and min of {args.rounds} interleaved rounds (µs/test); saving: median of the "
+          f"paired savings, and min(as is) - min(this)")
     for label, _ in usable:
         values = results[label]
         saving = statistics.median(b - v for b, v in zip(base, values))
-        print(f"{statistics.median(values):7.1f}  saves {saving:5.1f}  {label}")
+        print(f"{statistics.median(values):7.1f} {min(values):7.1f}  saves {saving:5.1f} "
+              f"{min(base) - min(values):5.1f}  {label}")
     log_stream.close()
     return 0
 
