@@ -252,3 +252,29 @@ class RealTime(SynchronousTestCase):
     def test_off_by_default(self) -> None:
         out = draw(make_reporter("bwverbose", io.StringIO()), self.REPORTS)
         self.assertIn("pkg.mod.B.test_fail ... [FAILURE]\n", out)
+
+
+class UnprintableNames(SynchronousTestCase):
+    """Test names with control characters or undecodable bytes are escaped, never lost."""
+
+    SOURCE = (
+        "from trialish import TestCase\n\n"
+        "class Names(TestCase):\n    pass\n\n"
+        "setattr(Names, 'test_bell\\x07name', lambda self: None)\n"
+        "setattr(Names, 'test_bad\\udcffbytes', lambda self: self.fail('x'))\n"
+        "setattr(Names, 'test_plain', lambda self: None)\n"
+    )
+
+    def test_every_status_line_survives_a_strict_encoding(self) -> None:
+        folder = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, folder)
+        with open(os.path.join(folder, "test_names.py"), "w", encoding="utf-8") as handle:
+            handle.write(self.SOURCE)
+        for reporter in ("verbose", "bwverbose"):
+            run = trialish("--reporter", reporter, "test_names.py", cwd=folder,
+                           env={"PYTHONIOENCODING": "utf-8:strict"})
+            self.assertEqual(run.code, 1, run)
+            self.assertNotIn("\x07", run.out)
+            self.assertEqual(len(re.findall(r"\[(OK|FAIL|FAILURE)\]", run.out)), 4, run)
+            self.assertIn("test_bell\\x07name", run.out)
+            self.assertIn("test_names.Names.test_bad\\udcffbytes\n", run.out)

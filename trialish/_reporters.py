@@ -12,6 +12,7 @@ import os
 import sys
 from typing import Any, Callable, Protocol, TextIO
 
+from ._failures import printable
 from ._results import RunTotals, Status, TestReport
 
 SEPARATOR = "-" * 79
@@ -114,7 +115,11 @@ class TextReporter:
 
     def write(self, text: str) -> None:
         try:
-            self.stream.write(text)
+            try:
+                self.stream.write(text)
+            except UnicodeEncodeError:  # a strict, narrower encoding than the text needs
+                encoding = getattr(self.stream, "encoding", None) or "utf-8"
+                self.stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
             self.stream.flush()
         except (OSError, ValueError):
             pass  # the output is gone (closed pipe); the run itself goes on
@@ -173,7 +178,7 @@ class TextReporter:
             label = f"[{'FAIL' if status is Status.FAIL else status.value}]"
             for body, test_ids in groups.items():
                 self.write(f"{DOUBLE_SEPARATOR}\n{label}\n{body}\n")
-                self.write("".join(f"{test_id}\n" for test_id in test_ids))
+                self.write("".join(f"{printable(test_id)}\n" for test_id in test_ids))
 
     def draw_durations(self, totals: RunTotals) -> None:
         """``--durations N``: the N slowest tests (all for 0), slowest first.
@@ -189,7 +194,7 @@ class TextReporter:
         width = max(len(f"{report.duration:.3f}") for report in ranked)
         self.write(f"{DOUBLE_SEPARATOR}\n[DURATIONS] {len(ranked)} slowest of "
                    f"{len(totals.reports)} tests\n")
-        self.write("".join(f"{report.duration:>{width}.3f}s  {report.test_id}\n"
+        self.write("".join(f"{report.duration:>{width}.3f}s  {printable(report.test_id)}\n"
                            for report in ranked))
 
     def draw_verdict(self, totals: RunTotals) -> None:
@@ -209,7 +214,8 @@ class BwVerboseReporter(TextReporter):
     }
 
     def draw_test(self, report: TestReport) -> None:
-        self.write(f"{report.test_id} ... {self.realtime_text(report)}{self.labels[report.status]}\n")
+        self.write(f"{printable(report.test_id)} ... {self.realtime_text(report)}"
+                   f"{self.labels[report.status]}\n")
 
 
 class TimingReporter(BwVerboseReporter):
@@ -261,6 +267,7 @@ class TreeReporter(TextReporter):
 
     def test_started(self, test_id: str) -> None:
         super().test_started(test_id)
+        test_id = printable(test_id)  # a name with control characters must not drive the terminal
         branch = self.branch_of(test_id)
         for depth, segment in enumerate(branch):
             if depth >= len(self._branch) or segment != self._branch[depth]:
