@@ -62,7 +62,8 @@ class Session:
         self._run_test = run_test
         # Parallel workers only (see _worker): called when the queue runs dry,
         # returns the next batch from the parent, or nothing when the run is
-        # over.  None in a serial run, which costs one comparison per test.
+        # over; its ``stop_requested`` attribute, if true, ends the run after
+        # the current test.  None in a serial run: one comparison per test.
         self._more_tests = more_tests
         self.reporter = reporter
         self.host = host
@@ -125,6 +126,8 @@ class Session:
             self._stop_requested = True  # a test or fixture raised KeyboardInterrupt
         if self._stop_requested:
             return True
+        if self._more_tests is not None and getattr(self._more_tests, "stop_requested", False):
+            return True  # a -j worker the parent told to stop (-x elsewhere): not an interrupt
         if not self.exitfirst:
             return False
         return self._failed or (pending is not None and pending.is_failure)

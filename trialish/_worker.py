@@ -1,26 +1,37 @@
-"""A ``-j`` worker process: ``python -m trialish._worker RESULT_FD``.
+"""A ``-j`` worker process: the other end of :mod:`_workers`.
 
-The parent (:mod:`_workers`) starts it with a pipe on stdin for commands
-and a pipe ``RESULT_FD`` for results.  Messages both ways are pickles,
-each prefixed with its length.  The conversation:
+A worker is normally *forked* from the parent once the parent has found
+the tests, so it starts with every test module already imported (a spawned
+interpreter would spend longer importing Twisted and the tests than a
+small suite takes to run).  When forking is not safe -- a thread is
+running, or the parent holds a reactor that cannot be rebuilt (asyncio,
+uvloop) -- it is *spawned* instead (``python -c ... RESULT_FD COMMAND_FD``)
+and finds the tests itself (the same NAMEs give the same ids).
 
-* parent -> worker ``("setup", config, names, start_dir, worker_dir)``
+Messages both ways are pickles, each prefixed with its length:
+
 * worker -> parent ``("more",)``: give me the next batch (also "I'm ready")
 * parent -> worker ``("run", [test ids])``; an empty list means "no more"
 * worker -> parent ``("report", TestReport)`` as each test finishes
 * worker -> parent ``("bye", interrupted, internal_error)`` at the end
 
-The worker finds the tests itself (the same NAMEs give the same ids) and
-runs each batch with trialish's own session and engine -- the same reactor,
-timeouts, janitor and class/module fixtures as a serial run -- through the
-session's ``more_tests`` hook, so a class split over two batches keeps its
-fixtures up in between.  It runs the tests of a batch in the order given
-and sends each report before the next test starts, which is what lets the
-parent tell which test was running if the process dies.
+A spawned worker first reads ``("setup", config, names, start_dir,
+worker_dir, log_path, slot)``.  Signals from the parent: SIGINT is Ctrl-C
+(stop after the current test, as a serial run does), SIGUSR1 means "stop
+after the current test, nothing is wrong" (``-x`` saw a failure elsewhere).
 
-File descriptors 1 and 2 point at a file while the tests run, so whatever a
-test (or a C library, or a child process) writes ends up in its report's
-``output``; the parent reads the same file after a crash.
+Each batch runs through trialish's own session and engine -- the same
+reactor, timeouts, janitor and class/module fixtures as a serial run -- via
+the session's ``more_tests`` hook, so a class split over two batches keeps
+its fixtures up in between.  Tests run in the order given and each report
+is sent before the next test starts, which is what lets the parent tell
+which test was running if the process dies.
+
+File descriptors 1 and 2 point at ``output.capture`` in the worker's
+directory while the tests run, so whatever a test (or a C library, or a
+child process) writes ends up in its report's ``output``; the parent reads
+the same file after a crash, and :mod:`faulthandler` writes a crashing
+test's Python traceback there too.
 """
 
 from __future__ import annotations
@@ -28,9 +39,11 @@ from __future__ import annotations
 import dataclasses
 import os
 import pickle
+import signal
 import struct
 import sys
-from typing import Any, Iterator
+from types import FrameType
+from typing import Any, Iterator, Mapping, NoReturn
 
 _HEADER = struct.Struct(">I")
 CAPTURE_NAME = "output.capture"  # in the worker's directory
@@ -86,7 +99,7 @@ class MessageBuffer:
             yield pickle.loads(body)
 
 
-# -- the worker ------------------------------------------------------------------
+# -- what the worker writes ----------------------------------------------------------
 
 
 class _Capture:
@@ -98,10 +111,19 @@ class _Capture:
 
     def __init__(self, path: str) -> None:
         self.fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError, AttributeError):
+                pass
         os.dup2(self.fd, 1)
         os.dup2(self.fd, 2)
+        try:
+            import faulthandler
+
+            faulthandler.enable(file=self.fd, all_threads=False)  # a segfault's traceback lands in the output
+        except (ImportError, RuntimeError, ValueError):
+            pass
 
     def take(self) -> str:
         for stream in (sys.stdout, sys.stderr):
@@ -116,6 +138,53 @@ class _Capture:
         os.ftruncate(self.fd, 0)
         os.lseek(self.fd, 0, os.SEEK_SET)
         return data.decode("utf-8", "backslashreplace")
+
+
+class WorkerLog:
+    """The worker's side of the run's one ``test.log``: every line says ``[worker N]``.
+
+    All workers append to the same file (``O_APPEND``), each write a whole
+    number of lines, so lines never tear; the log capture's writes are
+    buffered here and go out when it flushes (a few times a second, and at
+    the end), as in a serial run.
+    """
+
+    _LIMIT = 1 << 16  # write out once this much is buffered
+
+    def __init__(self, path: str, slot: int) -> None:
+        self.fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self.tag = f"[worker {slot}] "
+        self._parts: list[str] = []
+        self._size = 0
+
+    def write(self, text: str) -> int:
+        # The log capture writes one record per call: "<time> [system] text\n",
+        # continuation lines indented with a tab; the tag goes after the time.
+        if text[:1].isdigit():
+            cut = text.find(" [")
+            if cut > 0:
+                text = f"{text[:cut + 1]}{self.tag}{text[cut + 1:]}"
+        else:
+            text = self.tag + text
+        self._parts.append(text)
+        self._size += len(text)
+        if self._size >= self._LIMIT:
+            self.flush()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self._parts:
+            return
+        data = "".join(self._parts).encode("utf-8", "backslashreplace")
+        self._parts.clear()
+        self._size = 0
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.fd, view):]
+
+    def close(self) -> None:
+        self.flush()
+        os.close(self.fd)
 
 
 class _StreamingReporter:
@@ -141,6 +210,33 @@ class _StreamingReporter:
         pass
 
 
+class _Batches:
+    """The session's ``more_tests``: the next batch from the parent.
+
+    ``stop_requested`` (read by the session before each test) turns true on
+    the parent's SIGUSR1: stop after the current test, as ``-x`` does.
+    """
+
+    def __init__(self, result_fd: int, command_fd: int, by_id: Mapping[str, Any]) -> None:
+        self.result_fd = result_fd
+        self.command_fd = command_fd
+        self.by_id = by_id
+        self.stop_requested = False
+
+    def on_stop_signal(self, signum: int, frame: FrameType | None) -> None:
+        self.stop_requested = True
+
+    def __call__(self) -> list[Any]:
+        send(self.result_fd, ("more",))
+        try:
+            reply = receive(self.command_fd)
+        except KeyboardInterrupt:  # Ctrl-C while idle: the session stops anyway
+            return []
+        if reply is None:  # the parent is gone
+            return []
+        return [self.by_id.get(test_id) or _not_found(test_id) for test_id in reply[1]]
+
+
 def _not_found(test_id: str) -> Any:
     from ._specs import TestSpec
 
@@ -150,69 +246,172 @@ def _not_found(test_id: str) -> Any:
         "differently in each process?)\n"))
 
 
-def main(argv: list[str]) -> int:
-    result_fd = int(argv[0])
-    command_fd = os.dup(0)
-    devnull = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(devnull, 0)  # a test that reads stdin must not eat the parent's commands
-    os.close(devnull)
-    setup = receive(command_fd)
-    if setup is None:
-        return 0
-    # Leaves with os._exit: a test's leftover non-daemon thread must not keep
-    # the worker (and with it the parent) alive; everything worth keeping
-    # has been sent by then.
+# -- the worker's life ---------------------------------------------------------------
+
+
+def _die_with_parent() -> None:
+    """Linux: be killed if the parent dies, so a hung test cannot outlive the run."""
     try:
-        _work(result_fd, command_fd, *setup[1:])
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:  # not Linux, or no libc: the pipes still end the worker
+        pass
+
+
+def _work(result_fd: int, command_fd: int, config: Any, by_id: Mapping[str, Any], host: Any,
+          worker_dir: str, log_path: str, slot: int) -> None:
+    from ._cli import _run_specs
+
+    os.makedirs(worker_dir, exist_ok=True)
+    os.chdir(worker_dir)
+    capture = _Capture(os.path.join(worker_dir, CAPTURE_NAME))
+    log_stream = WorkerLog(log_path, slot)
+    batches = _Batches(result_fd, command_fd, by_id)
+    signal.signal(signal.SIGUSR1, batches.on_stop_signal)
+    reporter = _StreamingReporter(result_fd, capture)
+    totals, internal_error = _run_specs(config, [], reporter, host, log_stream,
+                                        more_tests=batches)
+    log_stream.close()
+    send(result_fd, ("bye", totals.interrupted, internal_error))
+
+
+def _finish(result_fd: int, run: Any) -> NoReturn:
+    """Run the worker; leave with os._exit, whatever happens.
+
+    A test's leftover non-daemon thread must not keep the worker (and with
+    it the parent) alive, and a forked worker must never return into the
+    parent's code; everything worth keeping has been sent by then.
+    """
+    try:
+        run()
     except KeyboardInterrupt:  # Ctrl-C before the session took over SIGINT
-        send(result_fd, ("bye", True, None))
+        _send_quietly(result_fd, ("bye", True, None))
     except BaseException:
         import traceback
 
-        send(result_fd, ("bye", False, traceback.format_exc()))
+        _send_quietly(result_fd, ("bye", False, traceback.format_exc()))
     os._exit(0)
 
 
-def _work(result_fd: int, command_fd: int, config: Any, names: tuple[str, ...],
-          start_dir: str, worker_dir: str) -> None:
-    from ._cli import _run_specs
-    from ._debugging import disable_modules, set_up_process
-    from ._discovery import find_tests
-    from ._reactor import ReactorHost
+def _send_quietly(fd: int, message: Any) -> None:
+    try:
+        send(fd, message)
+    except OSError:
+        pass
 
-    os.chdir(start_dir)
-    if start_dir not in sys.path:
-        sys.path.insert(0, start_dir)
-    host = ReactorHost(config.reactor)
-    host.install()
-    disable_modules(config.without_modules, lambda message: None)  # the parent warned
-    set_up_process(config)
-    by_id = {spec.test_id: spec for spec in find_tests(names, config.recurse)}
 
-    os.makedirs(worker_dir, exist_ok=True)
-    capture = _Capture(os.path.join(worker_dir, CAPTURE_NAME))
-    log_name = "test.log" if config.logfile == "-" else config.logfile
-    log_path = os.path.join(worker_dir, log_name)
-    os.makedirs(os.path.dirname(log_path), exist_ok=True)
-    # Appended: a worker that replaces a dead one keeps its predecessor's log.
-    log_stream = open(log_path, "a", encoding="utf-8", errors="backslashreplace")
-    os.chdir(worker_dir)
+def _reset_signals() -> None:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    for number in (signal.SIGTERM, signal.SIGUSR1):
+        signal.signal(number, signal.SIG_DFL)
 
-    def more_tests() -> list[Any]:
-        send(result_fd, ("more",))
-        try:
-            reply = receive(command_fd)
-        except KeyboardInterrupt:  # Ctrl-C while idle: the session stops anyway
-            return []
-        if reply is None:  # the parent is gone
-            return []
-        return [by_id.get(test_id) or _not_found(test_id) for test_id in reply[1]]
 
-    reporter = _StreamingReporter(result_fd, capture)
-    totals, internal_error = _run_specs(config, [], reporter, host, log_stream,
-                                        more_tests=more_tests)
-    log_stream.close()
-    send(result_fd, ("bye", totals.interrupted, internal_error))
+def forked_main(result_fd: int, command_fd: int, config: Any, by_id: Mapping[str, Any],
+                worker_dir: str, log_path: str, slot: int) -> NoReturn:
+    """The forked child, straight after ``os.fork()`` (with SIGINT, SIGTERM, SIGUSR1 blocked)."""
+
+    def run() -> None:
+        import random
+
+        from ._reactor import ReactorHost
+
+        os.setsid()  # the terminal's Ctrl-C is the parent's to pass on
+        _reset_signals()
+        signal.pthread_sigmask(signal.SIG_SETMASK, set())
+        _die_with_parent()
+        _stdin_from_devnull()
+        random.seed()  # not the parent's (and every sibling's) random state
+        fresh_reactor_after_fork()
+        _work(result_fd, command_fd, config, by_id, ReactorHost(config.reactor), worker_dir,
+              log_path, slot)
+
+    _finish(result_fd, run)
+
+
+def _stdin_from_devnull() -> None:
+    """A test that reads stdin must not eat the terminal's (or the parent's) input."""
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+
+
+# The reactors whose state a fork can rebuild: made (by importing them) but
+# never run, they own only a poller and the waker's pipe.
+FORKABLE_REACTORS = frozenset({
+    "twisted.internet.epollreactor.EPollReactor",
+    "twisted.internet.pollreactor.PollReactor",
+    "twisted.internet.selectreactor.SelectReactor",
+})
+
+
+def reactor_forkable() -> bool:
+    """Whether a forked child can have a reactor of its own (see :func:`fresh_reactor_after_fork`)."""
+    reactor = sys.modules.get("twisted.internet.reactor")
+    if reactor is None:
+        return True
+    kind = f"{type(reactor).__module__}.{type(reactor).__qualname__}"
+    try:
+        return (kind in FORKABLE_REACTORS and not reactor.running
+                and not getattr(reactor, "_startedBefore", True)
+                and not reactor.getDelayedCalls() and not reactor.getWriters()
+                and list(reactor.getReaders()) == [reactor.waker])
+    except Exception:
+        return False
+
+
+def fresh_reactor_after_fork() -> None:
+    """Give the child its own poller and waker; the parent's are shared kernel objects.
+
+    The same reactor object is re-initialised in place, so every module that
+    imported ``reactor`` keeps a working one.  Only the child's copies of the
+    old descriptors are closed: the parent and the siblings keep theirs.
+    """
+    reactor = sys.modules.get("twisted.internet.reactor")
+    if reactor is None:
+        return
+    waker = getattr(reactor, "waker", None)
+    if waker is not None:
+        waker.connectionLost(None)
+    poller = getattr(reactor, "_poller", None)
+    if poller is not None and hasattr(poller, "close"):
+        poller.close()
+    # The loop controls trialish guards (see _reactor.guard) are shadowed on the
+    # instance; __init__ must bind the class's own for Twisted's shutdown triggers.
+    shadowed = {name: reactor.__dict__.pop(name)
+                for name in ("run", "stop", "crash", "iterate") if name in reactor.__dict__}
+    try:
+        type(reactor).__init__(reactor)
+    finally:
+        reactor.__dict__.update(shadowed)
+
+
+def main(argv: list[str]) -> int:
+    """A spawned worker: ``RESULT_FD COMMAND_FD``, then the setup message."""
+    result_fd, command_fd = int(argv[0]), int(argv[1])
+    _stdin_from_devnull()
+    setup = receive(command_fd)
+    if setup is None:
+        return 0
+    _, config, names, start_dir, worker_dir, log_path, slot = setup
+
+    def run() -> None:
+        from ._debugging import disable_modules, set_up_process
+        from ._discovery import find_tests
+        from ._reactor import ReactorHost
+
+        _die_with_parent()
+        os.chdir(start_dir)
+        if start_dir not in sys.path:
+            sys.path.insert(0, start_dir)
+        host = ReactorHost(config.reactor)
+        host.install()
+        disable_modules(config.without_modules, lambda message: None)  # the parent warned
+        set_up_process(config)
+        by_id = {spec.test_id: spec for spec in find_tests(names, config.recurse)}
+        _work(result_fd, command_fd, config, by_id, host, worker_dir, log_path, slot)
+
+    _finish(result_fd, run)
 
 
 if __name__ == "__main__":

@@ -5,39 +5,42 @@ errors); it never runs one and never starts a reactor.  It is a plain
 ``select`` loop over one result pipe per worker (:mod:`_worker` is the
 other end):
 
+* **Starting workers.** Forked from this process when that is safe (the
+  tests are imported already, so a worker is ready in milliseconds),
+  spawned as fresh interpreters otherwise (see :mod:`_worker`).  Each works
+  in ``_trial_temp/N/``; all of them append to the run's one ``test.log``,
+  every line tagged ``[worker N]``.
 * **Handing out work.** The tests, in serial order, are cut into batches
-  (:func:`plan_batches`): each run of consecutive tests of one class is a
-  batch, so ``setUpClass`` runs once; a long class without class fixtures
-  is cut into smaller pieces so that one big class cannot keep one worker
-  busy while the others idle.  The batches are handed out longest first,
-  by the durations recorded in ``.trialish/`` (:mod:`_state`); with none
-  recorded, in serial order.  A worker asks for its next batch when it has
+  (:func:`plan_batches`) and a worker asks for its next batch when it has
   run out, so a fast worker simply takes more.
 * **Keeping the order.** Every report gets the place its test has in the
   serial order; a report is drawn as soon as all those before it have been
   (so output still streams), and at the end whatever is left is drawn in
   order.  The reporter therefore sees exactly a serial run's sequence, and
   the tree, the summary blocks and the counts come out the same.
-* **A worker that dies.** A worker runs its batch in the order given and
-  sends each report before starting the next test, so when its pipe closes
-  without a goodbye, the first test of its batch without a report is the
-  one that was running: it becomes an ERROR that says how the process
-  ended (exit code or signal), the rest of the batch goes back to the front
-  of the queue, and a new worker takes the slot.
-* **Ctrl-C.** Workers run in their own process group, so the terminal's
-  Ctrl-C reaches only the parent, which passes one SIGINT on: each worker
-  stops after its current test, as a serial run does.  A second Ctrl-C
-  kills them.  Either way the summary of what ran is printed (exit 2).
+* **A worker that dies or hangs.** A worker runs its batch in the order
+  given and sends each report before starting the next test, so the first
+  test of its batch without a report is the one running.  If the process
+  ends without a goodbye, that test becomes an ERROR saying how it ended
+  (exit code or signal); if the test keeps the worker busy far past its
+  timeout (:func:`hang_limit`; the worker's own timeouts and watchdog
+  failed), the parent kills the worker and says so.  The rest of the batch
+  goes back to the front of the queue and a new worker takes the slot.
+* **Stopping.** ``-x``: workers get SIGUSR1 and stop after their current
+  test.  Ctrl-C (workers are in their own session, so only the parent gets
+  the terminal's): each worker gets one SIGINT and stops after its current
+  test, as a serial run does; a second Ctrl-C, or SIGTERM, kills them at
+  once.  Every way, the summary of what ran is printed (exit 2).
 """
 
 from __future__ import annotations
 
-import math
 import os
 import selectors
 import signal
 import subprocess
 import sys
+import threading
 import time
 import unittest
 from collections import deque
@@ -47,11 +50,15 @@ from typing import Any, Mapping, Sequence, TextIO
 
 from ._results import Kind, Problem, RunTotals, Status, TestReport
 from ._specs import TestSpec
-from ._worker import CAPTURE_NAME, MessageBuffer, send
+from ._worker import CAPTURE_NAME, MessageBuffer, forked_main, reactor_forkable, send
 
 BATCHES_PER_WORKER = 10  # more: better balance at the end; fewer: fewer round trips
 _STARTUP_FAILURES = 3  # workers that die before asking for work: give up after this many
+HANG_FACTOR, HANG_GRACE = 3.0, 2.0  # a test may hold its worker 3 x timeout + 2 s
+_READ_PAUSE = float(os.environ.get("TRIALISH_READ_PAUSE", "0.002"))
+START_METHOD_VARIABLE = "TRIALISH_WORKER_START"  # "spawn" forces fresh interpreters
 
+_FORK_BLOCKED = {signal.SIGINT, signal.SIGTERM, signal.SIGUSR1}
 _BOOTSTRAP = ("import sys; sys.path.append(sys.argv.pop(1)); "
               "from trialish._worker import main; main(sys.argv[1:])")
 
@@ -72,37 +79,86 @@ def has_class_fixtures(cls: type | None) -> bool:
 
 def plan_batches(specs: Sequence[TestSpec], jobs: int,
                  durations: Mapping[str, float] | None = None) -> list[list[str]]:
-    """Cut ``specs`` (serial order, all runnable) into batches of test ids, longest first.
+    """Cut ``specs`` (serial order, all runnable) into batches of test ids.
 
-    A test with no recorded duration counts as the mean of those recorded;
-    ties (and the first run, when nothing is recorded) keep the serial order.
+    A batch is a run of consecutive tests of one class, so that its class
+    fixtures run once; a class without class fixtures is cut further, into
+    pieces of about ``1 / (jobs * BATCHES_PER_WORKER)`` of the whole, so that
+    one big class cannot keep one worker busy while the others idle.  Sizes
+    are measured in recorded seconds when any are known (a test without a
+    record counts as the mean of those recorded), else in tests.  With
+    durations the batches come longest first, so that the short ones are
+    left for the end (the classic longest-processing-time rule); with none,
+    in serial order.  Within a batch the serial order is kept.
     """
     durations = durations or {}
-    limit = max(1, math.ceil(len(specs) / (jobs * BATCHES_PER_WORKER)))
+    known = [durations[spec.test_id] for spec in specs if spec.test_id in durations]
+    default = sum(known) / len(known) if known else 1.0
+    costs = [durations.get(spec.test_id, default) for spec in specs]
+    target = sum(costs) / max(1, jobs * BATCHES_PER_WORKER)
     batches: list[list[str]] = []
+    batch_costs: list[float] = []
     current: list[str] = []
+    current_cost = 0.0
     current_key: Any = None
     splittable = True
-    for spec in specs:
+    for spec, cost in zip(specs, costs):
         key = spec.cls if spec.cls is not None else spec.test_id.rsplit(".", 1)[0]
-        if current and (key is not current_key or (splittable and len(current) >= limit)):
+        full = splittable and current_cost + cost > target
+        if current and (key != current_key or full):
             batches.append(current)
-            current = []
+            batch_costs.append(current_cost)
+            current, current_cost = [], 0.0
         if not current:
             current_key = key
             splittable = not has_class_fixtures(spec.cls)
         current.append(spec.test_id)
+        current_cost += cost
     if current:
         batches.append(current)
-    known = [durations[spec.test_id] for spec in specs if spec.test_id in durations]
-    default = sum(known) / len(known) if known else 0.0
-    cost = [sum(durations.get(test_id, default) for test_id in batch) for batch in batches]
-    order = sorted(range(len(batches)), key=lambda index: -cost[index])  # stable
+        batch_costs.append(current_cost)
+    if not known:
+        return batches
+    order = sorted(range(len(batches)), key=lambda index: -batch_costs[index])  # stable
     return [batches[index] for index in order]
 
 
-def death_text(slot: int, pid: int, returncode: int | None) -> str:
-    """A dead worker's ERROR, in the shape of trial's tracebacks."""
+def test_timeout(spec: TestSpec, default: float) -> float:
+    """The ``timeout`` attribute a test runs under (method, class, module), or ``default``."""
+    from . import _attributes
+
+    try:
+        if spec.case is not None:
+            name = getattr(spec.case, "_testMethodName", "")
+            return _attributes.timeout_for(spec.case, name, default)
+        if spec.cls is not None:
+            for owner in _attributes._class_owners(spec.cls, spec.method_name):
+                value = getattr(owner, "timeout", None)
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    return _attributes.checked_timeout(value, spec.method_name, default)
+    except Exception:  # a bad value is the test's error to report, not ours
+        pass
+    return default
+
+
+def hang_limit(timeout: float) -> float:
+    """How long one test may keep its worker busy before the parent kills the worker.
+
+    Far past the timeout: each phase (setUp, the test, tearDown, a class
+    fixture) has a timeout of its own, and the worker's own timeouts and
+    watchdog end every test that can be ended.  This is for the rest: a test
+    that swallows the watchdog's interrupt, or hangs in C holding the GIL.
+    """
+    return HANG_FACTOR * timeout + HANG_GRACE
+
+
+def death_text(slot: int, pid: int, returncode: int | None, hung: float | None = None) -> str:
+    """A dead worker's ERROR, in the shape of trial's tracebacks; ``hung``: its timeout."""
+    if hung is not None:
+        return ("Traceback (most recent call last):\nFailure: trialish.WorkerHungError: this "
+                f"test hung: it kept its worker busy for more than {hang_limit(hung):g} seconds "
+                f"(its timeout is {hung:g} seconds), so trialish killed the worker process "
+                f"(worker {slot}, pid {pid})\n")
     if returncode is not None and returncode < 0:
         try:
             name = signal.Signals(-returncode).name
@@ -121,13 +177,16 @@ def death_text(slot: int, pid: int, returncode: int | None) -> str:
 @dataclass
 class _Worker:
     slot: int
-    process: subprocess.Popen  # type: ignore[type-arg]
-    fd: int
+    pid: int
+    fd: int  # results, from the worker
+    command_fd: int  # commands, to the worker
     buffer: MessageBuffer = field(default_factory=MessageBuffer)
     batch: deque[str] = field(default_factory=deque)  # handed out, not yet reported
     asked: bool = False  # asked for work at least once: it started
     said_bye: bool = False
-    killed: bool = False  # by us, on a second Ctrl-C
+    killed: bool = False  # by us, on a second Ctrl-C or SIGTERM: no ERROR for its test
+    deadline: float | None = None  # when the test it is running counts as hung
+    hung: float | None = None  # killed by us for hanging: the test's timeout
 
 
 class ParallelRun:
@@ -142,8 +201,10 @@ class ParallelRun:
         self.reporter = reporter
         self.temp_path = os.path.abspath(temp_path)
         self.start_dir = start_dir
-        self.log_stream = log_stream
+        logfile = "test.log" if config.logfile == "-" else config.logfile
+        self.log_path = os.path.join(self.temp_path, logfile)
         runnable = [spec for spec in self.specs if spec.load_error is None]
+        self.by_id = {spec.test_id: spec for spec in runnable}
         self.queue: deque[list[str]] = deque(plan_batches(runnable, config.jobs, durations))
         self.position = {spec.test_id: index for index, spec in enumerate(self.specs)}
         self.slots: list[TestReport | None] = [None] * len(self.specs)
@@ -155,38 +216,42 @@ class ParallelRun:
         self.interrupts = 0
         self.internal_error: str | None = None
         self.startup_failures = 0
+        self.timeouts: dict[str, float] = {}
+        self.fork = (hasattr(os, "fork") and os.environ.get(START_METHOD_VARIABLE) != "spawn"
+                     and threading.active_count() == 1 and reactor_forkable())
 
     def run(self) -> tuple[RunTotals, str | None]:
         started = time.perf_counter()
+        if self.fork:  # imported once here, not once in each worker
+            from . import _engine, _fixtures, _janitor, _logcapture, _session  # noqa: F401
         self.reporter.run_started(len(self.specs))
         from ._session import load_error_report
 
         for spec in self.specs:
             if spec.load_error is not None:
                 self._arrived(load_error_report(spec))
-        previous = self._install_signal()
+        previous = self._install_signals()
         try:
             for slot in range(min(self.config.jobs, len(self.queue))):
                 self._spawn(slot)
             while self.workers:
-                events = self.selector.select(timeout=0.25)
+                events = self.selector.select(timeout=self._wait_time())
                 for key, _ in events:
                     self._readable(key.data)
                 if not events:
-                    # A grandchild that inherited a pipe would hide the EOF: ask.
-                    for worker in list(self.workers.values()):
-                        if worker.process.poll() is not None:
-                            self._readable(worker, drain=True)
+                    self._check_workers()
+                elif _READ_PAUSE:
+                    # Let reports pile up in the pipes: one wake-up per pause,
+                    # not one per test, leaves the CPUs to the workers.
+                    time.sleep(_READ_PAUSE)
         finally:
             if self.workers:  # only when something above raised
                 self.stopping = True
             for worker in list(self.workers.values()):
-                worker.killed = True
-                worker.process.kill()
+                self._kill(worker)
                 self._ended(worker)
             self.selector.close()
-            if previous is not None:
-                signal.signal(signal.SIGINT, previous)
+            self._restore_signals(previous)
         if self.queue and not self.stopping and self.internal_error is None:
             self.internal_error = "the worker processes could not start (see the errors above)\n"
         for index in range(self.next_index, len(self.slots)):
@@ -197,32 +262,99 @@ class ParallelRun:
         self.totals.interrupted = self.interrupts > 0
         return self.totals, self.internal_error
 
+    def _wait_time(self) -> float:
+        deadlines = [worker.deadline for worker in self.workers.values() if worker.deadline]
+        if not deadlines:
+            return 0.25
+        return max(0.0, min(0.25, min(deadlines) - time.monotonic()))
+
+    def _check_workers(self) -> None:
+        """Nothing to read for a while: look for hung tests and silent exits."""
+        now = time.monotonic()
+        for worker in list(self.workers.values()):
+            if worker.deadline is not None and now > worker.deadline and worker.hung is None:
+                worker.hung = self._timeout(worker.batch[0])
+                self._note(f"[worker {worker.slot}] {worker.batch[0]}: hung for more than "
+                           f"{hang_limit(worker.hung):g} seconds, killing the worker "
+                           f"(pid {worker.pid})")
+                self._kill(worker)
+            # A grandchild that inherited a pipe would hide the end of file: ask.
+            if _exited(worker.pid) is not None:
+                self._readable(worker, drain=True)
+
     # -- workers -----------------------------------------------------------------
 
     def _spawn(self, slot: int) -> None:
-        read_fd, write_fd = os.pipe()
-        package_parent = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        try:
-            process = subprocess.Popen(
-                [sys.executable, "-c", _BOOTSTRAP, package_parent, str(write_fd)],
-                stdin=subprocess.PIPE, pass_fds=(write_fd,), cwd=self.start_dir,
-                start_new_session=True,  # the terminal's Ctrl-C is the parent's to pass on
-            )
-        finally:
-            os.close(write_fd)
-        os.set_blocking(read_fd, False)
-        worker = _Worker(slot, process, read_fd)
-        self.workers[read_fd] = worker
-        self.selector.register(read_fd, selectors.EVENT_READ, worker)
+        result_read, result_write = os.pipe()
+        command_read, command_write = os.pipe()
         worker_dir = os.path.join(self.temp_path, str(slot))
-        self._tell(worker, ("setup", self.config, self.names, self.start_dir, worker_dir))
+        try:
+            if self.fork:
+                pid = self._fork(slot, result_write, command_read, worker_dir,
+                                 (result_read, command_write))
+            else:
+                pid = self._popen(result_write, command_read)
+        finally:
+            os.close(result_write)
+            os.close(command_read)
+        os.set_blocking(result_read, False)
+        worker = _Worker(slot, pid, result_read, command_write)
+        self.workers[result_read] = worker
+        self.selector.register(result_read, selectors.EVENT_READ, worker)
+        if not self.fork:
+            self._tell(worker, ("setup", self.config, self.names, self.start_dir, worker_dir,
+                                self.log_path, slot))
+
+    def _fork(self, slot: int, result_fd: int, command_fd: int, worker_dir: str,
+              parent_ends: tuple[int, int]) -> int:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        # No signal may run the parent's handlers in the child before it resets them.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _FORK_BLOCKED)
+        pid = os.fork()
+        if pid:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            return pid
+        try:  # the child: keep only its own two pipe ends
+            for fd in parent_ends:
+                os.close(fd)
+            for worker in self.workers.values():
+                os.close(worker.fd)
+                os.close(worker.command_fd)
+            self.selector.close()
+        finally:
+            forked_main(result_fd, command_fd, self.config, self.by_id, worker_dir,
+                        self.log_path, slot)
+
+    def _popen(self, result_fd: int, command_fd: int) -> int:
+        package_parent = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        process = subprocess.Popen(
+            [sys.executable, "-c", _BOOTSTRAP, package_parent, str(result_fd), str(command_fd)],
+            stdin=subprocess.DEVNULL, pass_fds=(result_fd, command_fd), cwd=self.start_dir,
+            start_new_session=True,  # the terminal's Ctrl-C is the parent's to pass on
+        )
+        process.returncode = 0  # reaped with os.waitpid, never by Popen
+        return process.pid
 
     def _tell(self, worker: _Worker, message: Any) -> None:
-        assert worker.process.stdin is not None
         try:
-            send(worker.process.stdin.fileno(), message)
+            send(worker.command_fd, message)
         except OSError:
             pass  # it is gone; its pipe's end of file says so
+
+    def _signal(self, worker: _Worker, number: int) -> None:
+        try:
+            os.kill(worker.pid, number)
+        except OSError:
+            pass
+
+    def _kill(self, worker: _Worker) -> None:
+        if worker.hung is None:
+            worker.killed = True
+        self._signal(worker, signal.SIGKILL)
 
     def _readable(self, worker: _Worker, drain: bool = False) -> None:
         while True:
@@ -239,6 +371,17 @@ class ParallelRun:
                 return
             for message in worker.buffer.feed(chunk):
                 self._handle(worker, message)
+            if worker.hung is None:
+                worker.deadline = (time.monotonic() + hang_limit(self._timeout(worker.batch[0]))
+                                   if worker.batch else None)
+
+    def _timeout(self, test_id: str) -> float:
+        timeout = self.timeouts.get(test_id)
+        if timeout is None:
+            spec = self.by_id.get(test_id)
+            timeout = self.config.timeout if spec is None else test_timeout(spec, self.config.timeout)
+            self.timeouts[test_id] = timeout
+        return timeout
 
     def _handle(self, worker: _Worker, message: tuple[Any, ...]) -> None:
         kind = message[0]
@@ -253,41 +396,43 @@ class ParallelRun:
                 worker.batch.popleft()
             elif report.test_id in worker.batch:
                 worker.batch.remove(report.test_id)
-            self._log(f"[worker {worker.slot}] {report.test_id} ... {report.status.value}")
-            if self.config.exitfirst and report.is_failure:
-                self.stopping = True
+            if self.config.exitfirst and report.is_failure and not self.stopping:
+                self._stop_all(signal.SIGUSR1)
             self._arrived(report)
         elif kind == "bye":
             worker.said_bye = True
             _, interrupted, internal_error = message
             if interrupted and not self.interrupts:
                 self.interrupts = 1  # a test raised KeyboardInterrupt: stop, as serial does
-                self.stopping = True
+                self._stop_all(signal.SIGINT)
             if internal_error and self.internal_error is None:
                 self.internal_error = internal_error
-                self.stopping = True
+                self._stop_all(signal.SIGUSR1)
+
+    def _stop_all(self, number: int) -> None:
+        """No new batches; each worker stops after its current test."""
+        self.stopping = True
+        for other in self.workers.values():
+            if not other.said_bye:
+                self._signal(other, number)
 
     def _ended(self, worker: _Worker) -> None:
         if self.workers.pop(worker.fd, None) is None:
             return
         self.selector.unregister(worker.fd)
         os.close(worker.fd)
-        if worker.process.stdin is not None:
-            try:
-                worker.process.stdin.close()
-            except OSError:
-                pass
-        returncode = worker.process.wait()
+        os.close(worker.command_fd)
+        returncode = _reap(worker.pid)
         if not worker.said_bye:
             if not worker.asked:
                 self.startup_failures += 1
-            if worker.batch and not worker.killed:
+            if worker.batch and (worker.hung is not None or not worker.killed):
                 test_id = worker.batch.popleft()
-                text = death_text(worker.slot, worker.process.pid, returncode)
-                self._log(f"[worker {worker.slot}] {test_id}: {text.splitlines()[-1]}")
+                text = death_text(worker.slot, worker.pid, returncode, worker.hung)
+                self._note(f"[worker {worker.slot}] {test_id}: {text.splitlines()[1]}")
+                kind = "trialish.WorkerHungError" if worker.hung else "trialish.WorkerDiedError"
                 self._arrived(TestReport(
-                    test_id, Status.ERROR, (Problem(Kind.ERROR, "worker", "trialish.WorkerDiedError",
-                                                    text),),
+                    test_id, Status.ERROR, (Problem(Kind.ERROR, "worker", kind, text),),
                     output=self._captured(worker.slot)))
         if worker.batch and not self.stopping:
             self.queue.appendleft(list(worker.batch))
@@ -322,33 +467,76 @@ class ParallelRun:
         self.reporter.test_started(report.test_id)
         self.reporter.test_finished(report)
 
-    def _log(self, line: str) -> None:
-        if self.log_stream is None or self.log_stream is sys.stdout:
-            return
+    def _note(self, line: str) -> None:
+        """A line of the parent's own in test.log (the workers append to it too)."""
         stamp = time.strftime("%Y-%m-%d %H:%M:%S%z")
-        self.log_stream.write(f"{stamp} {line}\n")
-
-    # -- Ctrl-C ----------------------------------------------------------------------
-
-    def _install_signal(self) -> Any:
         try:
-            return signal.signal(signal.SIGINT, self._on_interrupt)
-        except ValueError:  # not the main thread
-            return None
+            fd = os.open(self.log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                os.write(fd, f"{stamp} [parent] {line}\n".encode("utf-8", "backslashreplace"))
+            finally:
+                os.close(fd)
+        except OSError:
+            pass
 
-    def _on_interrupt(self, signum: int, frame: FrameType | None) -> None:
+    # -- Ctrl-C and SIGTERM ------------------------------------------------------------
+
+    def _install_signals(self) -> dict[int, Any]:
+        previous = {}
+        for number in (signal.SIGINT, signal.SIGTERM):
+            try:
+                previous[number] = signal.signal(number, self._on_signal)
+            except ValueError:  # not the main thread
+                pass
+        return previous
+
+    @staticmethod
+    def _restore_signals(previous: dict[int, Any]) -> None:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         self.interrupts += 1
         self.stopping = True
-        if self.interrupts == 1:
+        if signum == signal.SIGINT and self.interrupts == 1:
             sys.stderr.write("\ntrialish: interrupted, stopping the workers after their "
                              "current tests (press Ctrl-C again to kill them)\n")
-            how = signal.SIGINT
+            self._stop_all(signal.SIGINT)
+            return
+        if signum == signal.SIGTERM:
+            sys.stderr.write("\ntrialish: terminated, killing the workers\n")
         else:
             sys.stderr.write("\ntrialish: interrupted twice, killing the workers\n")
-            how = signal.SIGKILL
         for worker in self.workers.values():
-            worker.killed = worker.killed or how is signal.SIGKILL
+            self._kill(worker)
+
+
+def _exited(pid: int) -> int | None:
+    """The exit status of child ``pid`` if it has ended (without reaping it), else None."""
+    try:
+        result = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+    except ChildProcessError:
+        return 0
+    return None if result is None else result.si_status
+
+
+def _reap(pid: int) -> int | None:
+    """Wait for child ``pid`` (its pipe is closed: it is ending) and return its status.
+
+    As subprocess does: a negative number is the signal that killed it.
+    """
+    deadline = time.monotonic() + 5.0
+    while True:
+        try:
+            done, status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return None
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        if time.monotonic() > deadline:  # closed its pipe but lives on
             try:
-                os.kill(worker.process.pid, how)
+                os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
+            deadline = float("inf")
+        time.sleep(0.005)
