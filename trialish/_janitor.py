@@ -40,6 +40,9 @@ class Janitor:
         # is still clean, and the full check (which builds lists and sets
         # of every selectable) is skipped.  Most tests take this path.
         self._clean_registrations: tuple[Any, Any] | None = None
+        # The reactor once it was found clean with ``_reads``/``_writes`` to
+        # compare and no asyncio loop: later checks skip the other questions.
+        self._plain_reactor: Any = None
         self._watching = False
 
     @staticmethod
@@ -54,14 +57,15 @@ class Janitor:
         new = getattr(reactor, "_newTimedCalls", None)
         if pending is None or new is None:
             return False
-        # Only trialish's own timers (the engine's one timeout timer lives
-        # from test to test) and cancelled calls not yet dropped from the heap.
-        for calls in (pending, new):
-            for call in calls:
-                if not (call.cancelled or getattr(call, "trialish_own", False)):
-                    return False
-        registrations = self._registrations(reactor)
-        return registrations is not None and registrations == self._clean_registrations
+        if pending or new:
+            # Clean if they are only cancelled calls not yet dropped from
+            # the heap (timeout timers: one per wait) or trialish's own.
+            for calls in (pending, new):
+                for call in calls:
+                    if not (call.cancelled or getattr(call, "trialish_own", False)):
+                        return False
+        clean = self._clean_registrations
+        return clean is not None and reactor._reads == clean[0] and reactor._writes == clean[1]
 
     @staticmethod
     def _reactor() -> Any | None:
@@ -105,15 +109,24 @@ class Janitor:
         reactor = self._reactor()
         if reactor is None:
             return False
-        if _pending_tasks(reactor):
-            return True
-        if self._clean_registrations is not None and self._still_clean(reactor):
-            return False
+        if reactor is self._plain_reactor:
+            # Neither asyncio's (no tasks to look at) nor a changed reactor.
+            if self._still_clean(reactor):
+                return False
+        else:
+            if _pending_tasks(reactor):
+                return True
+            if self._clean_registrations is not None and self._still_clean(reactor):
+                return False
         dirty = bool(self._pending_calls(reactor) or self._new_selectables(reactor))
         if not dirty:
             registrations = self._registrations(reactor)
             self._clean_registrations = (
                 None if registrations is None else (registrations[0].copy(), registrations[1].copy())
+            )
+            self._plain_reactor = (
+                reactor if registrations is not None
+                and getattr(reactor, "_asyncioEventloop", None) is None else None
             )
         return dirty
 
