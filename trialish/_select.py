@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import zlib
 from fnmatch import fnmatchcase
-from typing import AbstractSet, Sequence
+from typing import AbstractSet, Mapping, Sequence
 
 from ._specs import TestSpec
 
@@ -49,30 +49,40 @@ def group_key(test_id: str) -> str:
     return test_id.rsplit(".", 1)[0]
 
 
-def shard(specs: Sequence[TestSpec], index: int, count: int) -> list[TestSpec]:
+def shard(specs: Sequence[TestSpec], index: int, count: int,
+          durations: Mapping[str, float] | None = None) -> list[TestSpec]:
     """``--shard INDEX/COUNT``: this machine's share; the COUNT shares partition ``specs``.
 
     The CI machines share no state, so the split may only use what every one
-    of them computes alike: the test ids.  Whole classes go to one shard (a
-    class's ``setUpClass`` runs once in all), largest class first onto the
-    shard with the fewest tests so far -- which balances the test counts --
-    with ties broken by a stable hash of the class name (not Python's
-    ``hash``, which is salted per process), then the name.  Adding a test
-    may move other classes between shards; that is fine, as every machine
-    still sees the same list.  ``index`` is 1-based, as on the command line.
+    of them computes alike: the test ids, and the recorded ``durations`` if
+    the machines all start from the same ``.trialish/`` (one CI cache) --
+    otherwise the shards could overlap or miss tests, so pass none.  Whole
+    classes go to one shard (a class's ``setUpClass`` runs once in all),
+    heaviest class first onto the lightest shard so far (the greedy
+    longest-processing-time rule).  A class weighs its tests' recorded
+    seconds (a test without a record: the mean of those recorded), or its
+    number of tests when nothing is recorded.  Ties are broken by a stable
+    hash of the class name (not Python's ``hash``, which is salted per
+    process), then the name.  Adding a test may move other classes between
+    shards; that is fine, as every machine still sees the same list.
+    ``index`` is 1-based, as on the command line.
     """
     if not 1 <= index <= count:
         raise ValueError(f"shard {index}/{count}: need 1 <= K <= N")
-    groups: dict[str, list[TestSpec]] = {}
+    durations = durations or {}
+    known = [durations[spec.test_id] for spec in specs if spec.test_id in durations]
+    default = sum(known) / len(known) if known else 1.0
+    groups: dict[str, float] = {}
     for spec in specs:
-        groups.setdefault(group_key(spec.test_id), []).append(spec)
-    loads = [0] * count
+        key = group_key(spec.test_id)
+        groups[key] = groups.get(key, 0.0) + durations.get(spec.test_id, default)
+    loads = [0.0] * count
     mine: set[str] = set()
     ordered = sorted(groups.items(),
-                     key=lambda item: (-len(item[1]), zlib.crc32(item[0].encode()), item[0]))
-    for key, members in ordered:
+                     key=lambda item: (-item[1], zlib.crc32(item[0].encode()), item[0]))
+    for key, weight in ordered:
         target = min(range(count), key=lambda number: (loads[number], number))
-        loads[target] += len(members)
+        loads[target] += weight
         if target == index - 1:
             mine.add(key)
     return [spec for spec in specs if group_key(spec.test_id) in mine]
