@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import textwrap
 
 from trialish import SynchronousTestCase
 from trialish._config import Config, UsageError, parse
 from trialish._reactor import unavailable_reason
 
-from ._support import trialish, write_files
+from ._support import REPO, trialish, write_files
 from .test_discovery import _folder, bw, case, outcomes
 
 BAD_ARGUMENTS = [
@@ -119,6 +121,26 @@ class ExitCodes(SynchronousTestCase):
             self.assertEqual(run.code, 5, run)
             self.assertIn("no tests found", run.err)
             self.assertEqual(outcomes(run.out), [])
+
+    def test_no_tests_found_says_which_option_emptied_the_run(self) -> None:
+        folder = write_files(_folder(self), {"test_pass.py": case("test_a test_b", name="Store")})
+        run = bw("-k", "nothing", cwd=folder)
+        self.assertEqual(run.code, 5, run)
+        self.assertIn("none of the 2 tests matches -k 'nothing'", run.err)
+        run = bw("-k", "test_a", "--shard", "2/2", cwd=folder)
+        self.assertEqual(run.code, 5, run)
+        self.assertIn("shard 2/2 is empty (there are 1 tests to share)", run.err)
+
+    def test_a_reader_that_goes_away_is_no_traceback(self) -> None:
+        folder = write_files(_folder(self), {"test_pass.py": case(" ".join(
+            f"test_{index}" for index in range(300)))})
+        command = (f"{sys.executable} -m trialish --lf --shard 1/1 -z 7 --reporter=bwverbose "
+                   "| head -c 1")
+        for _ in range(3):
+            piped = subprocess.run(command, shell=True, cwd=folder, capture_output=True, text=True,
+                                   env=dict(os.environ, PYTHONPATH=REPO), timeout=120)
+            self.assertEqual(piped.stderr, "", piped.stderr)
+            self.assertEqual(piped.stdout, "R")  # "Running tests shuffled with seed 7"
 
     def test_exitfirst_stops_after_the_first_failure(self) -> None:
         folder = write_files(_folder(self), {"test_stop.py": textwrap.dedent("""\

@@ -26,6 +26,25 @@ def _say(message: str) -> None:
     sys.stderr.write(f"trialish: {message}\n")
 
 
+def _print(text: str) -> None:
+    """A line for the user on stdout; a reader that went away (``| head``) ends nothing."""
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _drop_stdout()
+
+
+def _drop_stdout() -> None:
+    """Point fd 1 at /dev/null, so later writes and the exit-time flush stay quiet."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):
+        pass
+
+
 def _print_help_topic(topic: str) -> None:
     if topic == "version":
         from twisted import __version__ as twisted_version
@@ -127,7 +146,8 @@ def _run(config: Config, claim: Any = None) -> int:
 
     from ._debugging import Instruments
     from ._discovery import find_tests
-    from ._order import order_specs, pick_seed
+    from ._order import pick_seed
+    from ._plan import load_state, plan
 
     instruments = Instruments(config)  # coverage starts here, before tests are imported
     # Claim the temp directory first: a refusal (exit 4) must come before any
@@ -139,11 +159,13 @@ def _run(config: Config, claim: Any = None) -> int:
         if seed == 0:
             seed = pick_seed()
         if seed is not None:
-            print(f"Running tests shuffled with seed {seed}\n")
-            sys.stdout.flush()
+            _print(f"Running tests shuffled with seed {seed}\n")
         found = find_tests(names, config.recurse) if names is not None else []
-        state = _load_state(config, start_dir)
-        specs = _select(config, found, seed, state)
+        state = load_state(config, start_dir)
+        chosen = plan(config, found, seed, state)
+        specs = chosen.specs
+        for note in chosen.notes:
+            _print(note + "\n")
 
         def run_passes() -> tuple[RunTotals, str | None]:
             nonlocal temp
@@ -151,8 +173,7 @@ def _run(config: Config, claim: Any = None) -> int:
             while True:
                 number += 1
                 if config.until_failure:
-                    print(f"Test Pass {number}")
-                    sys.stdout.flush()
+                    _print(f"Test Pass {number}")
                     if number > 1:
                         assert temp is not None
                         temp.release()
@@ -172,8 +193,7 @@ def _run(config: Config, claim: Any = None) -> int:
         else:
             import bdb
 
-            print("Running the tests under the debugger: set breakpoints, then 'c' to start.")
-            sys.stdout.flush()
+            _print("Running the tests under the debugger: set breakpoints, then 'c' to start.")
             try:
                 outcome = debugger.runcall(run_passes)
             except bdb.BdbQuit:
@@ -203,11 +223,7 @@ def _run(config: Config, claim: Any = None) -> int:
         _say(f"interrupted: {len(totals.reports)} of {len(specs)} tests ran, {not_run} did not")
         return EXIT_INTERRUPTED
     if not specs:
-        if config.shard is not None and found:
-            _say(f"no tests found: shard {config.shard[0]}/{config.shard[1]} is empty "
-                 f"(there are {len(found)} tests to share)")
-        else:
-            _say("no tests found")
+        _say(chosen.empty_reason(config))
         return EXIT_NO_TESTS
     return EXIT_OK if totals.successful else EXIT_FAILED
 
@@ -242,41 +258,6 @@ def _acquire(config: Config):  # type: ignore[no-untyped-def]
         return acquire(config.temp_directory)
     except TempDirError as exc:
         raise UsageError(str(exc)) from None
-
-
-def _load_state(config: Config, start_dir: str) -> Any:
-    """What earlier runs recorded, read only when an option uses it (see _state)."""
-    if not (config.last_failed or config.failed_first or (config.jobs > 1 and not config.dry_run)):
-        return None
-    from ._state import load
-
-    return load(start_dir)
-
-
-def _select(config: Config, found: Sequence[Any], seed: int | None, state: Any) -> list[Any]:
-    """-k, --shard, the order, then --lf/--ff (see _select for why in this order)."""
-    from ._order import order_specs
-
-    specs: Sequence[Any] = found
-    if config.keywords or config.shard is not None:
-        from . import _select as select
-
-        specs = select.by_keywords(specs, config.keywords)
-        if config.shard is not None:
-            specs = select.shard(specs, *config.shard)
-            if specs:
-                print(f"Running shard {config.shard[0]}/{config.shard[1]}: "
-                      f"{len(specs)} of {len(found)} tests\n")
-    specs = order_specs(specs, config.order, seed)
-    if state is not None and (config.last_failed or config.failed_first):
-        from . import _select as select
-
-        choose = select.last_failed if config.last_failed else select.failed_first
-        specs, message = choose(specs, state.failed)
-        if specs:
-            print(message + "\n")
-    sys.stdout.flush()
-    return specs
 
 
 def _one_pass(config, specs, start_dir, temp, instruments, debugger, names=(), state=None,  # type: ignore[no-untyped-def]
@@ -400,4 +381,11 @@ def _run_specs(config, specs, reporter, host, log_stream, debugger=None, instrum
 
 def console_main() -> None:
     """Entry point of the ``trialish`` console script."""
-    sys.exit(main())
+    code = main()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # `trialish | head`: the reader has all it wanted
+        _drop_stdout()
+    except (OSError, ValueError):
+        pass
+    sys.exit(code)
