@@ -59,6 +59,7 @@ class Config:
     # Scale out and CI (issue 6).
     jobs: int = 1  # -j N; -j auto resolves to the number of usable CPUs
     shard: tuple[int, int] | None = None  # --shard K/N: (K, N), 1 <= K <= N
+    shard_durations: str | None = None  # --shard-durations PATH: JUnit XML or JSON lines
     junitxml: str | None = None  # --junitxml PATH
     jsonl: str | None = None  # --jsonl PATH
     last_failed: bool = False  # --lf
@@ -198,6 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="run tests in N worker processes ('auto': one per CPU)")
     parser.add_argument("--shard", type=_shard, default=None, metavar="K/N",
                         help="run only the K-th of N deterministic shares of the tests")
+    parser.add_argument("--shard-durations", default=None, metavar="PATH",
+                        help="balance --shard by the test times in PATH (a --junitxml or --jsonl "
+                             "file that every shard reads alike)")
     parser.add_argument("--junitxml", default=None, metavar="PATH",
                         help="also write JUnit XML results to PATH")
     parser.add_argument("--jsonl", default=None, metavar="PATH",
@@ -282,6 +286,8 @@ def parse(argv: Sequence[str]) -> Config:
     if args.debugger is not None and not args.debugger.strip():
         raise UsageError("argument --debugger: must not be empty")
     args.parallel = args.jobs > 1
+    if args.shard_durations is not None and args.shard is None:
+        raise UsageError("argument --shard-durations: only makes sense with --shard")
     for first, second, why in _CONFLICTS:
         if getattr(args, first) and getattr(args, second):
             raise UsageError(f"argument {_FLAG_NAMES[second]}: cannot be combined with "
@@ -321,6 +327,7 @@ def parse(argv: Sequence[str]) -> Config:
         coverage=args.coverage,
         jobs=args.jobs,
         shard=args.shard,
+        shard_durations=args.shard_durations,
         junitxml=args.junitxml,
         jsonl=args.jsonl,
         last_failed=args.last_failed,

@@ -37,8 +37,7 @@ class Plan:
 
 def load_state(config: Config, start_dir: str) -> Any:
     """What earlier runs recorded, read only when an option uses it (see _state)."""
-    wanted = (config.last_failed or config.failed_first or config.shard is not None
-              or (config.jobs > 1 and not config.dry_run))
+    wanted = config.last_failed or config.failed_first or (config.jobs > 1 and not config.dry_run)
     if not wanted:
         return None
     from ._state import load
@@ -58,10 +57,10 @@ def plan(config: Config, found: Sequence[Any], seed: int | None, state: Any) -> 
         specs = select.by_keywords(specs, config.keywords)
         result.selected = len(specs)
         if config.shard is not None:
-            durations = state.durations if state is not None else {}
+            durations = read_durations(config.shard_durations) if config.shard_durations else {}
             share = select.shard(specs, *config.shard, durations=durations)
             if share:
-                basis = ("balanced by the durations recorded in .trialish/" if durations
+                basis = (f"balanced by the times in {config.shard_durations}" if durations
                          else "balanced by test count")
                 result.notes.append(f"Running shard {config.shard[0]}/{config.shard[1]}: "
                                     f"{len(share)} of {len(specs)} tests ({basis})")
@@ -76,3 +75,35 @@ def plan(config: Config, found: Sequence[Any], seed: int | None, state: Any) -> 
             result.notes.append(message)
     result.specs = list(specs)
     return result
+
+
+def read_durations(path: str) -> dict[str, float]:
+    """Each test's seconds from a results file: JUnit XML (``--junitxml``) or JSON lines.
+
+    Why a file and not ``.trialish/``: every CI machine must cut the suite
+    the same way, or the shards overlap and miss tests.  Each machine's own
+    ``.trialish/`` holds what *that* machine ran, so it differs between
+    shards; a results file from one earlier run (an artifact, or committed)
+    is the same everywhere.
+    """
+    from ._config import UsageError
+
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise UsageError(f"argument --shard-durations: cannot read {path}: "
+                         f"{exc.strerror or exc}") from None
+    try:
+        if data.lstrip().startswith(b"<"):
+            import xml.etree.ElementTree as ET
+
+            return {f"{case.get('classname')}.{case.get('name')}": float(case.get("time", "0"))
+                    for case in ET.fromstring(data).iter("testcase")}
+        import json
+
+        objects = (json.loads(line) for line in data.decode("utf-8").splitlines() if line.strip())
+        return {obj["id"]: float(obj["duration"]) for obj in objects if obj.get("type") == "test"}
+    except (ValueError, KeyError, TypeError, SyntaxError) as exc:
+        raise UsageError(f"argument --shard-durations: {path} is neither JUnit XML nor "
+                         f"trialish JSON lines ({exc})") from None
