@@ -40,7 +40,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import gen  # noqa: E402
-from run import BrokenRun, check, run_once  # noqa: E402
+from run import BrokenRun, Sample, check  # noqa: E402
 
 REPO = os.path.dirname(HERE)
 WORK = os.path.join(HERE, ".work", "parallel")
@@ -90,6 +90,31 @@ def write_cpu_suite(root: str, iterations: int) -> list[str]:
     return modules
 
 
+def run_once(argv: list[str], cwd: str, env: dict[str, str]) -> tuple[Sample, float]:
+    """Run ``argv``; its wall time, and the CPU seconds (user + system) of it and its workers.
+
+    The CPU time is far less noisy than the wall time on a shared machine:
+    what -j adds in CPU is what it costs on an idle machine.  Workers are
+    children of trialish (and of trial), so ``RUSAGE_CHILDREN`` of the child
+    counts them once they are waited for; ``wait4`` returns the child's own
+    usage, which includes its waited-for descendants.
+    """
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        sample = Sample(seconds, usage.ru_maxrss, process.returncode,
+                        out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+    return sample, usage.ru_utime + usage.ru_stime
+
+
 def argv_for(runner: str, jobs: int, modules: list[str], temp: str) -> list[str]:
     binary = os.path.join(REPO, ".venv", "bin", "trial" if runner == "trial" else "trialish")
     return [binary, "--reporter=summary", f"-j{jobs}", f"--temp-directory={temp}", *modules]
@@ -130,11 +155,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{os.cpu_count()} CPUs; {N} tests a suite; burn loop of {iterations} iterations; "
           f"load average {load()}")
 
+    cpu: dict[str, list[float]] = {}
+
     def run_cell(suite: str, runner: str, cell_jobs: int) -> float:
         folder = suites[suite][0]
         temp = os.path.join(WORK, f"tmp-{runner}-{cell_jobs}-{suite}")
-        sample = run_once(argv_for(runner, cell_jobs, modules[suite], temp), folder, env_for(folder))
+        sample, seconds = run_once(argv_for(runner, cell_jobs, modules[suite], temp), folder,
+                                   env_for(folder))
         check(runner, sample, f"{suite} -j{cell_jobs}", 0, (N, 0, 0))
+        cpu.setdefault(f"{suite} {runner} -j{cell_jobs}", []).append(seconds)
         return sample.seconds
 
     for cell in cells:  # warm-up: caches, .pyc files, recorded durations
@@ -164,8 +193,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {label:<40} {value:5.2f}x   target >= {target:.2f}x  {'met' if value >= target else 'MISSED'}")
     print("\nmedian seconds: " + ", ".join(
         f"{key} {statistics.median(r[key] for r in rounds):.2f}" for key in sorted(rounds[0])))
+    print("median CPU seconds (user + system, all processes): " + ", ".join(
+        f"{key} {statistics.median(values[1:]):.2f}" for key, values in sorted(cpu.items())))
     with open(os.path.join(WORK, "last.json"), "w", encoding="utf-8") as handle:
-        json.dump({"rounds": rounds, "rows": rows, "iterations": iterations}, handle, indent=1)
+        json.dump({"rounds": rounds, "cpu": cpu, "rows": rows, "iterations": iterations}, handle, indent=1)
     return 0 if all(value >= target for _, value, target in rows) else 1
 
 

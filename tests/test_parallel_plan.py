@@ -6,7 +6,7 @@ import unittest
 
 from trialish import SynchronousTestCase
 from trialish._specs import TestSpec
-from trialish._workers import (BATCHES_PER_WORKER, death_text, hang_limit, has_class_fixtures,
+from trialish._workers import (MIN_PIECES, death_text, hang_limit, has_class_fixtures,
                                plan_batches, test_timeout)
 
 
@@ -52,22 +52,29 @@ class PlanBatches(SynchronousTestCase):
         self.assertFalse(has_class_fixtures(Plain))
         self.assertTrue(has_class_fixtures(Fixtured))
         self.assertTrue(has_class_fixtures(Torn))
-        suite = specs_of(Fixtured, 100) + specs_of(Plain, 100)
+        suite = specs_of(Plain, 30) + specs_of(Fixtured, 100) + specs_of(Plain, 100, prefix="n")
         batches = plan_batches(suite, 2)
-        self.assertEqual(batches[0], [spec.test_id for spec in suite[:100]])
-        # 200 tests for 2 workers: pieces of 200 / (2 * BATCHES_PER_WORKER) tests.
-        self.assertEqual(len(batches), 1 + 100 // (200 // (2 * BATCHES_PER_WORKER)))
+        fixtured = [spec.test_id for spec in suite[30:130]]
+        self.assertIn(fixtured, batches)  # bigger than a piece, yet whole
+        self.assertEqual(flat(batches), [spec.test_id for spec in suite])
 
-    def test_nothing_recorded_keeps_the_serial_order_in_even_pieces(self) -> None:
-        suite = specs_of(Plain, 200)
+    def test_nothing_recorded_keeps_the_serial_order_in_shrinking_pieces(self) -> None:
+        suite = specs_of(Plain, 2000)
         batches = plan_batches(suite, 2)
         self.assertEqual(flat(batches), [spec.test_id for spec in suite])
-        self.assertEqual({len(batch) for batch in batches}, {10})
+        sizes = [len(batch) for batch in batches]
+        self.assertEqual(sizes, sorted(sizes, reverse=True))
+        self.assertEqual(sizes[0], 2000 // 4)  # a quarter: half of the whole for each worker
+        self.assertEqual(min(sizes[:-1]), 2000 // (2 * MIN_PIECES))  # the floor
+        self.assertLess(len(batches), 30)
 
-    def test_a_batch_never_mixes_classes(self) -> None:
+    def test_a_batch_may_hold_several_classes_but_never_cuts_a_fixture_class(self) -> None:
         suite = specs_of(Plain, 3) + specs_of(Torn, 3) + specs_of(Plain, 3, prefix="n")
         batches = plan_batches(suite, 1)
-        self.assertEqual([len(batch) for batch in batches], [1, 1, 1, 3, 1, 1, 1])
+        self.assertEqual(flat(batches), [spec.test_id for spec in suite])
+        self.assertIn([spec.test_id for spec in suite[3:6]], batches)
+        self.assertEqual(plan_batches(specs_of(Plain, 2) + specs_of(Plain, 2, "n"), 1)[0],
+                         ["m.Plain.test_000", "m.Plain.test_001"])
 
     def test_recorded_durations_cut_by_time_and_come_longest_first(self) -> None:
         suite = specs_of(Plain, 40)
@@ -77,7 +84,6 @@ class PlanBatches(SynchronousTestCase):
         batches = plan_batches(suite, 2, durations)
         self.assertEqual(sorted(flat(batches)), sorted(spec.test_id for spec in suite))
         self.assertEqual(batches[0], ["m.Plain.test_005"])  # the slow test alone, first
-        self.assertEqual(batches[1], ["m.Plain.test_030"])
         costs = [sum(durations[t] for t in batch) for batch in batches]
         self.assertEqual(costs, sorted(costs, reverse=True))
         for batch in batches:  # serial order within each batch
@@ -87,7 +93,9 @@ class PlanBatches(SynchronousTestCase):
         suite = specs_of(Plain, 4) + specs_of(Fixtured, 4)
         durations = {"m.Plain.test_000": 3.0, "m.Plain.test_001": 1.0}  # mean 2.0
         batches = plan_batches(suite, 1, durations)
-        self.assertEqual(batches[0], [spec.test_id for spec in suite[4:]])  # 4 x 2.0 = 8 s
+        # 16 s in all: 8 s of Plain (3 + 1 + 2 + 2), then the fixture class's 4 x 2 s.
+        self.assertEqual(batches, [[spec.test_id for spec in suite[:4]],
+                                   [spec.test_id for spec in suite[4:]]])
 
     def test_load_errors_and_empty(self) -> None:
         self.assertEqual(plan_batches([], 2), [])

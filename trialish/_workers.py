@@ -46,16 +46,16 @@ import unittest
 from collections import deque
 from dataclasses import dataclass, field
 from types import FrameType
-from typing import Any, Mapping, Sequence, TextIO
+from typing import Any, Iterator, Mapping, Sequence, TextIO
 
 from ._results import Kind, Problem, RunTotals, Status, TestReport
 from ._specs import TestSpec
 from ._worker import CAPTURE_NAME, MessageBuffer, forked_main, reactor_forkable, send
 
-BATCHES_PER_WORKER = 10  # more: better balance at the end; fewer: fewer round trips
+MIN_PIECES = 40  # the smallest batch is 1 / (jobs * MIN_PIECES) of the whole
 _STARTUP_FAILURES = 3  # workers that die before asking for work: give up after this many
 HANG_FACTOR, HANG_GRACE = 3.0, 2.0  # a test may hold its worker 3 x timeout + 2 s
-_READ_PAUSE = float(os.environ.get("TRIALISH_READ_PAUSE", "0.002"))
+_READ_PAUSE = 0.001  # seconds the parent lets reports pile up after each read
 START_METHOD_VARIABLE = "TRIALISH_WORKER_START"  # "spawn" forces fresh interpreters
 
 _FORK_BLOCKED = {signal.SIGINT, signal.SIGTERM, signal.SIGUSR1}
@@ -81,38 +81,41 @@ def plan_batches(specs: Sequence[TestSpec], jobs: int,
                  durations: Mapping[str, float] | None = None) -> list[list[str]]:
     """Cut ``specs`` (serial order, all runnable) into batches of test ids.
 
-    A batch is a run of consecutive tests of one class, so that its class
-    fixtures run once; a class without class fixtures is cut further, into
-    pieces of about ``1 / (jobs * BATCHES_PER_WORKER)`` of the whole, so that
-    one big class cannot keep one worker busy while the others idle.  Sizes
-    are measured in recorded seconds when any are known (a test without a
-    record counts as the mean of those recorded), else in tests.  With
-    durations the batches come longest first, so that the short ones are
-    left for the end (the classic longest-processing-time rule); with none,
-    in serial order.  Within a batch the serial order is kept.
+    Batches are runs of the serial order whose sizes shrink as the plan goes
+    on (guided self-scheduling): each is about ``1 / (2 * jobs)`` of what is
+    left, but never less than ``1 / (jobs * MIN_PIECES)`` of the whole.  The
+    big ones keep the round trips few; the small ones at the end let every
+    worker finish at about the same time, since a worker asks for more only
+    when it has run out.  The tests of a class with class fixtures are never
+    cut apart (its ``setUpClass`` runs once); other classes may be cut, and a
+    batch may hold several classes.
+
+    Sizes are measured in recorded seconds when any are known (a test
+    without a record counts as the mean of those recorded), else in tests.
+    With durations the batches are handed out longest first (the classic
+    longest-processing-time rule); with none, in serial order -- which is
+    longest first too, by construction.  Within a batch the serial order is
+    kept, so class and module fixtures run as in a serial run.
     """
     durations = durations or {}
     known = [durations[spec.test_id] for spec in specs if spec.test_id in durations]
     default = sum(known) / len(known) if known else 1.0
-    costs = [durations.get(spec.test_id, default) for spec in specs]
-    target = sum(costs) / max(1, jobs * BATCHES_PER_WORKER)
+    remaining = sum(durations.get(spec.test_id, default) for spec in specs)
+    floor = remaining / max(1, jobs * MIN_PIECES)
+    target = max(floor, remaining / (2 * jobs))
     batches: list[list[str]] = []
     batch_costs: list[float] = []
     current: list[str] = []
     current_cost = 0.0
-    current_key: Any = None
-    splittable = True
-    for spec, cost in zip(specs, costs):
-        key = spec.cls if spec.cls is not None else spec.test_id.rsplit(".", 1)[0]
-        full = splittable and current_cost + cost > target
-        if current and (key != current_key or full):
+    for atom in _atoms(specs):
+        cost = sum(durations.get(spec.test_id, default) for spec in atom)
+        if current and current_cost + cost > target:
             batches.append(current)
             batch_costs.append(current_cost)
+            remaining -= current_cost
+            target = max(floor, remaining / (2 * jobs))
             current, current_cost = [], 0.0
-        if not current:
-            current_key = key
-            splittable = not has_class_fixtures(spec.cls)
-        current.append(spec.test_id)
+        current.extend(spec.test_id for spec in atom)
         current_cost += cost
     if current:
         batches.append(current)
@@ -121,6 +124,25 @@ def plan_batches(specs: Sequence[TestSpec], jobs: int,
         return batches
     order = sorted(range(len(batches)), key=lambda index: -batch_costs[index])  # stable
     return [batches[index] for index in order]
+
+
+def _atoms(specs: Sequence[TestSpec]) -> Iterator[list[TestSpec]]:
+    """What a batch boundary may not cut: a run of tests of a class with class fixtures."""
+    run: list[TestSpec] = []
+    fixtures: dict[type | None, bool] = {}
+    for spec in specs:
+        if run and spec.cls is not run[0].cls:
+            yield run
+            run = []
+        has = fixtures.get(spec.cls)
+        if has is None:
+            has = fixtures[spec.cls] = has_class_fixtures(spec.cls)
+        if has:
+            run.append(spec)
+        else:
+            yield [spec]
+    if run:
+        yield run
 
 
 def test_timeout(spec: TestSpec, default: float) -> float:
@@ -240,8 +262,8 @@ class ParallelRun:
                     self._readable(key.data)
                 if not events:
                     self._check_workers()
-                elif _READ_PAUSE:
-                    # Let reports pile up in the pipes: one wake-up per pause,
+                else:
+                    # Let reports pile up in the pipes: a wake-up per pause,
                     # not one per test, leaves the CPUs to the workers.
                     time.sleep(_READ_PAUSE)
         finally:
