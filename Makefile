@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test bench bench-quick clean conformance
+.PHONY: demo test bench bench-quick bench-parallel clean conformance
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ bench: $(STAMP)
 
 bench-quick: $(STAMP)
 	$(BIN)/python bench/run.py --quick
+
+# -j against -j1 and trial -j2 on 2,000 CPU-bound and 2,000 trivial tests.
+bench-parallel: $(STAMP)
+	$(BIN)/python bench/parallel.py
 
 # Twisted's test-only dependencies go to conformance/.work/deps (on the
 # runners' PYTHONPATH), not into the venv.
