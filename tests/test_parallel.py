@@ -167,6 +167,29 @@ class WithOptions(SynchronousTestCase):
                                                                   "Test Pass 3"])
         self.assertIn("FAILED (failures=1, successes=1)", run.out)
 
+    def test_exitfirst_stops_at_an_import_error_before_any_worker_starts(self) -> None:
+        folder = write_files(os.path.abspath(self.mktemp()), {
+            "test_broken.py": "import no_such_module_here\n",
+            "test_fine.py": ("from trialish import TestCase\n"
+                             "class Fine(TestCase):\n"
+                             "    def test_a(self):\n"
+                             "        open('ran', 'w').close()\n"),
+        })
+        run = trialish("-j", "2", "-x", "--reporter", "bwverbose", "test_broken", "test_fine",
+                       cwd=folder)
+        self.assertEqual(run.code, 1, run)
+        self.assertEqual(verbose_lines(run), ["test_broken ... [ERROR]"])
+        self.assertIn("No module named 'no_such_module_here'", run.out)
+        self.assertFalse(os.path.exists(os.path.join(folder, "_trial_temp", "0")))
+
+    def test_a_logfile_elsewhere(self) -> None:
+        folder = copy_sample("par_suite", os.path.abspath(self.mktemp()))
+        run = trialish("-j", "2", "--logfile", "logs/run.log", "test_many", cwd=folder)
+        self.assertEqual(run.code, 1, run)
+        log = run.temp_file("logs", "run.log")
+        self.assertEqual(len(re.findall(r"\[worker [01]\] \[-\] --> test_many\.", log)), 81)
+        self.assertFalse(os.path.exists(os.path.join(folder, "_trial_temp", "test.log")))
+
     def test_zero_jobs_is_a_usage_error(self) -> None:
         folder = os.path.abspath(self.mktemp())
         os.makedirs(folder)

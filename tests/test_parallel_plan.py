@@ -6,8 +6,8 @@ import unittest
 
 from trialish import SynchronousTestCase
 from trialish._specs import TestSpec
-from trialish._workers import (MIN_PIECES, death_text, hang_limit, has_class_fixtures,
-                               plan_batches, test_timeout)
+from trialish._batches import (MIN_PIECES, death_text, hang_limit, has_class_fixtures,
+                               plan_batches, timeout_of)
 
 
 class Plain(unittest.TestCase):
@@ -105,10 +105,10 @@ class PlanBatches(SynchronousTestCase):
 
 class Hangs(SynchronousTestCase):
     def test_timeouts_come_from_the_method_then_the_class(self) -> None:
-        self.assertEqual(test_timeout(TestSpec("m.W.check_own", WithTimeouts, "check_own"), 120), 2)
-        self.assertEqual(test_timeout(TestSpec("m.W.check_class", WithTimeouts, "check_class"), 120), 7)
-        self.assertEqual(test_timeout(TestSpec("m.P.test_x", Plain, "test_x"), 120), 120)
-        self.assertEqual(test_timeout(TestSpec("doctest", case=Plain()), 9), 9)
+        self.assertEqual(timeout_of(TestSpec("m.W.check_own", WithTimeouts, "check_own"), 120), 2)
+        self.assertEqual(timeout_of(TestSpec("m.W.check_class", WithTimeouts, "check_class"), 120), 7)
+        self.assertEqual(timeout_of(TestSpec("m.P.test_x", Plain, "test_x"), 120), 120)
+        self.assertEqual(timeout_of(TestSpec("doctest", case=Plain()), 9), 9)
 
     def test_the_limit_is_well_past_the_timeout(self) -> None:
         self.assertEqual(hang_limit(0.5), 3.5)

@@ -54,9 +54,10 @@ def shard(specs: Sequence[TestSpec], index: int, count: int,
     """``--shard INDEX/COUNT``: this machine's share; the COUNT shares partition ``specs``.
 
     The CI machines share no state, so the split may only use what every one
-    of them computes alike: the test ids, and the recorded ``durations`` if
-    the machines all start from the same ``.trialish/`` (one CI cache) --
-    otherwise the shards could overlap or miss tests, so pass none.  Whole
+    of them computes alike: the test ids, and ``durations`` read from one
+    results file they all have (``--shard-durations``, see _plan) -- never
+    each machine's own ``.trialish/``, which differs between shards and would
+    make them overlap or miss tests.  Whole
     classes go to one shard (a class's ``setUpClass`` runs once in all),
     heaviest class first onto the lightest shard so far (the greedy
     longest-processing-time rule).  A class weighs its tests' recorded

@@ -11,7 +11,7 @@ other end):
   in ``_trial_temp/N/``; all of them append to the run's one ``test.log``,
   every line tagged ``[worker N]``.
 * **Handing out work.** The tests, in serial order, are cut into batches
-  (:func:`plan_batches`) and a worker asks for its next batch when it has
+  (:func:`_batches.plan_batches`) and a worker asks for its next batch when it has
   run out, so a fast worker simply takes more.
 * **Keeping the order.** Every report gets the place its test has in the
   serial order; a report is drawn as soon as all those before it have been
@@ -23,9 +23,12 @@ other end):
   test of its batch without a report is the one running.  If the process
   ends without a goodbye, that test becomes an ERROR saying how it ended
   (exit code or signal); if the test keeps the worker busy far past its
-  timeout (:func:`hang_limit`; the worker's own timeouts and watchdog
+  timeout (:func:`_batches.hang_limit`; the worker's own timeouts and watchdog
   failed), the parent kills the worker and says so.  The rest of the batch
   goes back to the front of the queue and a new worker takes the slot.
+* **Forcing the start method.** ``TRIALISH_WORKER_START=spawn`` in the
+  environment spawns workers even when forking would be safe (to rule the
+  fork out when a suite misbehaves only under ``-j``).
 * **Stopping.** ``-x``: workers get SIGUSR1 and stop after their current
   test.  Ctrl-C (workers are in their own session, so only the parent gets
   the terminal's): each worker gets one SIGINT and stops after its current
@@ -42,155 +45,24 @@ import subprocess
 import sys
 import threading
 import time
-import unittest
 from collections import deque
 from dataclasses import dataclass, field
 from types import FrameType
-from typing import Any, Iterator, Mapping, Sequence, TextIO
+from typing import Any, Mapping, Sequence, TextIO
 
+from ._batches import death_text, hang_limit, plan_batches, timeout_of
 from ._results import Kind, Problem, RunTotals, Status, TestReport
 from ._specs import TestSpec
 from ._worker import CAPTURE_NAME, MessageBuffer, forked_main, reactor_forkable, send
 
-MIN_PIECES = 40  # the smallest batch is 1 / (jobs * MIN_PIECES) of the whole
 _STARTUP_FAILURES = 3  # workers that die before asking for work: give up after this many
-HANG_FACTOR, HANG_GRACE = 3.0, 2.0  # a test may hold its worker 3 x timeout + 2 s
 _READ_PAUSE = 0.001  # seconds the parent lets reports pile up after each read
+_CHECK_EVERY = 0.25  # seconds between looks for hung or silently exited workers
 START_METHOD_VARIABLE = "TRIALISH_WORKER_START"  # "spawn" forces fresh interpreters
 
 _FORK_BLOCKED = {signal.SIGINT, signal.SIGTERM, signal.SIGUSR1}
 _BOOTSTRAP = ("import sys; sys.path.append(sys.argv.pop(1)); "
               "from trialish._worker import main; main(sys.argv[1:])")
-
-
-# -- planning (pure) ---------------------------------------------------------------
-
-
-def has_class_fixtures(cls: type | None) -> bool:
-    """Whether cutting ``cls``'s tests into two batches would run a class fixture twice."""
-    if cls is None:
-        return False
-    for name in ("setUpClass", "tearDownClass"):
-        attribute = getattr(cls, name, None)
-        if getattr(attribute, "__func__", attribute) is not getattr(unittest.TestCase, name).__func__:
-            return True
-    return False
-
-
-def plan_batches(specs: Sequence[TestSpec], jobs: int,
-                 durations: Mapping[str, float] | None = None) -> list[list[str]]:
-    """Cut ``specs`` (serial order, all runnable) into batches of test ids.
-
-    Batches are runs of the serial order whose sizes shrink as the plan goes
-    on (guided self-scheduling): each is about ``1 / (2 * jobs)`` of what is
-    left, but never less than ``1 / (jobs * MIN_PIECES)`` of the whole.  The
-    big ones keep the round trips few; the small ones at the end let every
-    worker finish at about the same time, since a worker asks for more only
-    when it has run out.  The tests of a class with class fixtures are never
-    cut apart (its ``setUpClass`` runs once); other classes may be cut, and a
-    batch may hold several classes.
-
-    Sizes are measured in recorded seconds when any are known (a test
-    without a record counts as the mean of those recorded), else in tests.
-    With durations the batches are handed out longest first (the classic
-    longest-processing-time rule); with none, in serial order -- which is
-    longest first too, by construction.  Within a batch the serial order is
-    kept, so class and module fixtures run as in a serial run.
-    """
-    durations = durations or {}
-    known = [durations[spec.test_id] for spec in specs if spec.test_id in durations]
-    default = sum(known) / len(known) if known else 1.0
-    remaining = sum(durations.get(spec.test_id, default) for spec in specs)
-    floor = remaining / max(1, jobs * MIN_PIECES)
-    target = max(floor, remaining / (2 * jobs))
-    batches: list[list[str]] = []
-    batch_costs: list[float] = []
-    current: list[str] = []
-    current_cost = 0.0
-    for atom in _atoms(specs):
-        cost = sum(durations.get(spec.test_id, default) for spec in atom)
-        if current and current_cost + cost > target:
-            batches.append(current)
-            batch_costs.append(current_cost)
-            remaining -= current_cost
-            target = max(floor, remaining / (2 * jobs))
-            current, current_cost = [], 0.0
-        current.extend(spec.test_id for spec in atom)
-        current_cost += cost
-    if current:
-        batches.append(current)
-        batch_costs.append(current_cost)
-    if not known:
-        return batches
-    order = sorted(range(len(batches)), key=lambda index: -batch_costs[index])  # stable
-    return [batches[index] for index in order]
-
-
-def _atoms(specs: Sequence[TestSpec]) -> Iterator[list[TestSpec]]:
-    """What a batch boundary may not cut: a run of tests of a class with class fixtures."""
-    run: list[TestSpec] = []
-    fixtures: dict[type | None, bool] = {}
-    for spec in specs:
-        if run and spec.cls is not run[0].cls:
-            yield run
-            run = []
-        has = fixtures.get(spec.cls)
-        if has is None:
-            has = fixtures[spec.cls] = has_class_fixtures(spec.cls)
-        if has:
-            run.append(spec)
-        else:
-            yield [spec]
-    if run:
-        yield run
-
-
-def test_timeout(spec: TestSpec, default: float) -> float:
-    """The ``timeout`` attribute a test runs under (method, class, module), or ``default``."""
-    from . import _attributes
-
-    try:
-        if spec.case is not None:
-            name = getattr(spec.case, "_testMethodName", "")
-            return _attributes.timeout_for(spec.case, name, default)
-        if spec.cls is not None:
-            for owner in _attributes._class_owners(spec.cls, spec.method_name):
-                value = getattr(owner, "timeout", None)
-                if isinstance(value, (int, float)) and not isinstance(value, bool):
-                    return _attributes.checked_timeout(value, spec.method_name, default)
-    except Exception:  # a bad value is the test's error to report, not ours
-        pass
-    return default
-
-
-def hang_limit(timeout: float) -> float:
-    """How long one test may keep its worker busy before the parent kills the worker.
-
-    Far past the timeout: each phase (setUp, the test, tearDown, a class
-    fixture) has a timeout of its own, and the worker's own timeouts and
-    watchdog end every test that can be ended.  This is for the rest: a test
-    that swallows the watchdog's interrupt, or hangs in C holding the GIL.
-    """
-    return HANG_FACTOR * timeout + HANG_GRACE
-
-
-def death_text(slot: int, pid: int, returncode: int | None, hung: float | None = None) -> str:
-    """A dead worker's ERROR, in the shape of trial's tracebacks; ``hung``: its timeout."""
-    if hung is not None:
-        return ("Traceback (most recent call last):\nFailure: trialish.WorkerHungError: this "
-                f"test hung: it kept its worker busy for more than {hang_limit(hung):g} seconds "
-                f"(its timeout is {hung:g} seconds), so trialish killed the worker process "
-                f"(worker {slot}, pid {pid})\n")
-    if returncode is not None and returncode < 0:
-        try:
-            name = signal.Signals(-returncode).name
-        except ValueError:
-            name = "an unknown signal"
-        how = f"killed by signal {-returncode} ({name})"
-    else:
-        how = f"it exited with code {returncode}"
-    return ("Traceback (most recent call last):\nFailure: trialish.WorkerDiedError: the worker "
-            f"process running this test died ({how}; worker {slot}, pid {pid})\n")
 
 
 # -- the run -----------------------------------------------------------------------
@@ -252,17 +124,22 @@ class ParallelRun:
         for spec in self.specs:
             if spec.load_error is not None:
                 self._arrived(load_error_report(spec))
+                self.stopping = self.stopping or self.config.exitfirst
         previous = self._install_signals()
         try:
-            for slot in range(min(self.config.jobs, len(self.queue))):
+            for slot in range(0 if self.stopping else min(self.config.jobs, len(self.queue))):
                 self._spawn(slot)
+            next_check = time.monotonic() + _CHECK_EVERY
             while self.workers:
                 events = self.selector.select(timeout=self._wait_time())
                 for key, _ in events:
                     self._readable(key.data)
-                if not events:
+                # Even while one worker keeps reporting, another may be hung.
+                now = time.monotonic()
+                if not events or now >= next_check:
                     self._check_workers()
-                else:
+                    next_check = now + _CHECK_EVERY
+                if events:
                     # Let reports pile up in the pipes: a wake-up per pause,
                     # not one per test, leaves the CPUs to the workers.
                     time.sleep(_READ_PAUSE)
@@ -287,8 +164,8 @@ class ParallelRun:
     def _wait_time(self) -> float:
         deadlines = [worker.deadline for worker in self.workers.values() if worker.deadline]
         if not deadlines:
-            return 0.25
-        return max(0.0, min(0.25, min(deadlines) - time.monotonic()))
+            return _CHECK_EVERY
+        return max(0.0, min(_CHECK_EVERY, min(deadlines) - time.monotonic()))
 
     def _check_workers(self) -> None:
         """Nothing to read for a while: look for hung tests and silent exits."""
@@ -401,7 +278,7 @@ class ParallelRun:
         timeout = self.timeouts.get(test_id)
         if timeout is None:
             spec = self.by_id.get(test_id)
-            timeout = self.config.timeout if spec is None else test_timeout(spec, self.config.timeout)
+            timeout = self.config.timeout if spec is None else timeout_of(spec, self.config.timeout)
             self.timeouts[test_id] = timeout
         return timeout
 
