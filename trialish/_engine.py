@@ -202,6 +202,7 @@ class Engine:
             if state["resumed"]:
                 return
             state["resumed"] = True
+            self.logs.flush()
             on_misuse(None)
             if wait.coroutine is not None:
                 wait.suspended = tuple(suspended_at(wait.coroutine))
@@ -212,9 +213,11 @@ class Engine:
                 wait.cancel_error = Failure()
             advance(_TIMED_OUT)
 
-        # test.log is flushed only now and then; a test that may now wait
-        # for a long time (or hang) must leave its log on disk first.
-        self.logs.flush()
+        # A test that may now wait for a long time leaves its log on disk,
+        # unless it was flushed a moment ago (a flush per wait cost more than
+        # the rest of the wait's bookkeeping); a test that then hangs has it
+        # flushed when its timeout ends the wait.
+        self.logs.flush_if_due()
         if wait.timeout is not None:
             timer = self._call_later(wait.timeout, on_timeout)
         on_misuse(misused)

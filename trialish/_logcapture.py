@@ -258,9 +258,16 @@ class LogCapture:
     def end_test(self, context: TestContext) -> None:
         if self.current is context:
             self.current = None
-        # Flushing after every test cost more than many tests do; a tenth of
-        # a second bounds what a hard crash could keep from test.log (Ctrl-C,
-        # os._exit and the end of the run all flush first).
+        self.flush_if_due()
+
+    def flush_if_due(self) -> None:
+        """Flush if the last flush is a tenth of a second old.
+
+        Flushing after every test (or before every wait) cost more than
+        many tests do; a tenth of a second bounds what a hard crash could
+        keep from test.log (Ctrl-C, os._exit, a timeout and the end of the
+        run all flush first).
+        """
         now = time.monotonic()
         if now - self._flushed_at >= _FLUSH_EVERY:
             self._flushed_at = now
