@@ -104,6 +104,8 @@ class Workers(SynchronousTestCase):
         self.assertTrue(any("[worker 0]" in line for line in starts))
         self.assertTrue(any("[worker 1]" in line for line in starts))
         self.assertRegex(log, r"\[worker [01]\] \[-\] a line in test.log\n")
+        # The parent's own lines: how long each worker was busy (to judge the balance).
+        self.assertEqual(len(re.findall(r"\[parent\] \[worker [01]\] done: \d+ tests in ", log)), 2)
         # A logged error's traceback: continuation lines stay with their record.
         self.assertRegex(log, r"\[worker [01]\] \[-\] Unhandled Error\n\tTraceback")
 

@@ -14,7 +14,7 @@ from typing import Iterator, Mapping, Sequence
 
 from ._specs import TestSpec
 
-MIN_PIECES = 40  # the smallest batch is 1 / (jobs * MIN_PIECES) of the whole
+MIN_PIECES = 100  # the smallest batch is 1 / (jobs * MIN_PIECES) of the whole
 HANG_FACTOR, HANG_GRACE = 3.0, 2.0  # a test may hold its worker 3 x timeout + 2 s
 
 

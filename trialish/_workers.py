@@ -81,6 +81,8 @@ class _Worker:
     killed: bool = False  # by us, on a second Ctrl-C or SIGTERM: no ERROR for its test
     deadline: float | None = None  # when the test it is running counts as hung
     hung: float | None = None  # killed by us for hanging: the test's timeout
+    reports: int = 0
+    started: float = field(default_factory=time.monotonic)
 
 
 class ParallelRun:
@@ -111,11 +113,13 @@ class ParallelRun:
         self.internal_error: str | None = None
         self.startup_failures = 0
         self.timeouts: dict[str, float] = {}
+        self.started = time.monotonic()
         self.fork = (hasattr(os, "fork") and os.environ.get(START_METHOD_VARIABLE) != "spawn"
                      and threading.active_count() == 1 and reactor_forkable())
 
     def run(self) -> tuple[RunTotals, str | None]:
         started = time.perf_counter()
+        self.started = time.monotonic()
         if self.fork:  # imported once here, not once in each worker
             from . import _engine, _fixtures, _janitor, _logcapture, _session  # noqa: F401
         self.reporter.run_started(len(self.specs))
@@ -291,6 +295,7 @@ class ParallelRun:
             self._tell(worker, ("run", batch))
         elif kind == "report":
             report: TestReport = message[1]
+            worker.reports += 1
             if worker.batch and worker.batch[0] == report.test_id:
                 worker.batch.popleft()
             elif report.test_id in worker.batch:
@@ -301,6 +306,9 @@ class ParallelRun:
         elif kind == "bye":
             worker.said_bye = True
             _, interrupted, internal_error = message
+            self._note(f"[worker {worker.slot}] done: {worker.reports} tests in "
+                       f"{time.monotonic() - worker.started:.3f}s, "
+                       f"{time.monotonic() - self.started:.3f}s into the run (pid {worker.pid})")
             if interrupted and not self.interrupts:
                 self.interrupts = 1  # a test raised KeyboardInterrupt: stop, as serial does
                 self._stop_all(signal.SIGINT)
