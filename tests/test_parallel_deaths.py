@@ -108,6 +108,18 @@ class Signals(SynchronousTestCase):
         self.assertIn("stopping the workers after their current tests", err)
         self.assertIn("interrupted: 2 of 4 tests ran, 2 did not", err)
 
+    def test_ctrl_c_interrupts_a_synchronous_test_as_in_a_serial_run(self) -> None:
+        process, folder = self._start("test_interrupt.Sleeps")
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+        self.assertEqual(process.returncode, 2, (out, err))
+        started = sorted(name[8:] for name in os.listdir(folder) if name.startswith("started-"))
+        self.assertEqual(status_lines(out), {f"test_interrupt.Sleeps.{name}": "ERROR"
+                                             for name in started})
+        self.assertIn("in _sleep\n    time.sleep(30)\nbuiltins.KeyboardInterrupt: \n", out)
+        self.assertNotIn("Captured output", out)  # the worker's own notice is not the test's
+        self.assertIn("interrupted: 2 of 4 tests ran, 2 did not", err)
+
     def test_a_second_ctrl_c_kills_the_workers(self) -> None:
         process, folder = self._start("test_interrupt.Stuck")
         process.send_signal(signal.SIGINT)

@@ -221,8 +221,9 @@ class Session:
             os._exit(2)
         self._stop_requested = True
         what = "terminated (SIGTERM)" if signum == signal.SIGTERM else "interrupted"
-        sys.stderr.write(f"\ntrialish: {what}, stopping after the current test "
-                         "(press Ctrl-C again to abort)\n")
+        if self._more_tests is None:  # a -j worker's stderr is its test's output; the parent says it
+            sys.stderr.write(f"\ntrialish: {what}, stopping after the current test "
+                             "(press Ctrl-C again to abort)\n")
         if not self.host.running:
             # A synchronous test is running on the main stack: interrupt it.
             raise KeyboardInterrupt

@@ -42,3 +42,16 @@ class Stuck(TestCase):
         return defer.Deferred()
 
     test_b = test_c = test_d = test_e = _stuck
+
+
+class Sleeps(TestCase):
+    """Synchronous tests: Ctrl-C interrupts them where they are, as in a serial run."""
+
+    def _sleep(self):
+        _touch("ran", self)
+        _touch("started", self)
+        import time
+
+        time.sleep(30)
+
+    test_1 = test_2 = test_3 = test_4 = _sleep
