@@ -200,3 +200,33 @@ class WithOptions(SynchronousTestCase):
             self.assertEqual(run.code, 4, run)
             self.assertEqual(len(run.err.strip().splitlines()), 1, run)
             self.assertIn("-j/--jobs", run.err)
+
+
+class ForkSafety(SynchronousTestCase):
+    """Workers are forked only when the parent holds nothing a child could not own."""
+
+    def _forkable(self, setup: str) -> bool:
+        import subprocess
+        import sys
+
+        from ._support import REPO
+
+        code = (f"import sys\nsys.path.insert(0, {REPO!r})\n{setup}\n"
+                "from trialish._worker import reactor_forkable\nprint(reactor_forkable())\n")
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                timeout=60)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return result.stdout.strip() == "True"
+
+    def test_what_can_be_forked(self) -> None:
+        self.assertTrue(self._forkable(""))
+        self.assertTrue(self._forkable("from twisted.internet import reactor"))
+        self.assertTrue(self._forkable("from twisted.internet import pollreactor\npollreactor.install()"))
+
+    def test_what_cannot(self) -> None:
+        self.assertFalse(self._forkable(
+            "from twisted.internet import reactor\nreactor.callLater(5, print)"))
+        self.assertFalse(self._forkable(
+            "from twisted.internet import asyncioreactor\nasyncioreactor.install()"))
+        self.assertFalse(self._forkable(
+            "import asyncio\nasyncio.set_event_loop(asyncio.new_event_loop())"))

@@ -346,7 +346,19 @@ FORKABLE_REACTORS = frozenset({
 
 
 def reactor_forkable() -> bool:
-    """Whether a forked child can have a reactor of its own (see :func:`fresh_reactor_after_fork`)."""
+    """Whether a forked child can have a reactor of its own (see :func:`fresh_reactor_after_fork`).
+
+    Also no when test code made an asyncio event loop at import time: its
+    selector would be one kernel object shared by every worker.
+    """
+    asyncio = sys.modules.get("asyncio")
+    if asyncio is not None:
+        try:
+            local = getattr(asyncio.get_event_loop_policy(), "_local", None)
+            if getattr(local, "_loop", None) is not None:
+                return False
+        except Exception:
+            return False
     reactor = sys.modules.get("twisted.internet.reactor")
     if reactor is None:
         return True
