@@ -353,6 +353,10 @@ class Engine:
         finally:
             if watchdog is not None:
                 watchdog.disarm()  # a phase left waiting when the run was abandoned
+            # As the stdlib's run() does: without it the case and its outcome
+            # form a reference cycle, and every test would be garbage that
+            # only the collector can free.
+            case._outcome = None
 
     def _call_phase(
         self, phase: str, label: str, function: Callable[[], Any], collector: Collector,
