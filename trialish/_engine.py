@@ -157,71 +157,16 @@ class Engine:
             return done
 
     def _wait_later(self, procedure: Procedure, wait: _Wait, box: list, done: Deferred, finish: tuple) -> None:
-        state = {"resumed": False}
-        timer = None
-
-        def advance(value: Any) -> None:
-            # Called by the reactor: whatever goes wrong must end up in
-            # ``done``, or the session would wait for this test forever.
-            try:
-                self._step(procedure, value, done, finish)
-            except BaseException:
-                if not done.called:
-                    done.errback(Failure())
-
-        def resume(value: Any) -> None:
-            if state["resumed"]:
-                return
-            state["resumed"] = True
-            on_misuse(None)
-            if timer is not None and timer.active():
-                timer.cancel()
-            advance(value)
-
-        def misused(error: BaseException) -> bool:
-            # A reactor callback of this test called reactor.stop() (or
-            # run/crash/iterate): end the wait with that error now, from a
-            # fresh reactor turn, rather than wait for the timeout.
-            if state["resumed"]:
-                return False
-            state["resumed"] = True
-            on_misuse(None)
-            if timer is not None and timer.active():
-                timer.cancel()
-            try:
-                wait.deferred.cancel()  # its result (CancelledError) goes to on_result: ignored
-            except BaseException:
-                pass
-            self._call_later(0, advance, Failure(error))
-            return True
-
-        def on_result(_: Any) -> None:
-            resume(box[0])
-
-        def on_timeout() -> None:
-            if state["resumed"]:
-                return
-            state["resumed"] = True
-            self.logs.flush()
-            on_misuse(None)
-            if wait.coroutine is not None:
-                wait.suspended = tuple(suspended_at(wait.coroutine))
-            wait.pending_calls = tuple(self.janitor.pending_call_lines())
-            try:
-                wait.deferred.cancel()
-            except BaseException:  # a canceller that raises: one more problem
-                wait.cancel_error = Failure()
-            advance(_TIMED_OUT)
-
+        waiting = _Waiting(self, procedure, wait, box, done, finish)
         # A test that may now wait for a long time leaves its log on disk,
         # unless it was flushed a moment ago (a flush per wait cost more than
         # the rest of the wait's bookkeeping); a test that then hangs has it
         # flushed when its timeout ends the wait.
         self.logs.flush_if_due()
         if wait.timeout is not None:
-            timer = self._call_later(wait.timeout, on_timeout)
-        on_misuse(misused)
-        wait.deferred.addBoth(on_result)
+            waiting.timer = self._call_later(wait.timeout, waiting.on_timeout)
+        on_misuse(waiting.misused)
+        wait.deferred.addBoth(waiting.on_result)
 
     def _finish(
         self, collector: Collector, context: TestContext, started: float, collections: int,
@@ -467,6 +412,81 @@ class Engine:
             warnings.warn(message, DirtyReactorWarning)
         else:
             collector.add_text(Kind.ERROR, "janitor", "trialish.DirtyReactorAggregateError", text)
+
+
+class _Waiting:
+    """One wait of one test that did not end at once: what the reactor calls back.
+
+    Whichever comes first -- the result, the timeout, a misuse of the
+    reactor -- ends the wait and resumes the test's procedure; the others
+    then do nothing.  (One object per wait rather than five closures and a
+    dict: this runs for every wait of every waiting test.)
+    """
+
+    __slots__ = ("engine", "procedure", "wait", "box", "done", "finish", "timer", "resumed")
+
+    def __init__(
+        self, engine: Engine, procedure: Procedure, wait: _Wait, box: list, done: Deferred, finish: tuple,
+    ) -> None:
+        self.engine = engine
+        self.procedure = procedure
+        self.wait = wait
+        self.box = box  # the Deferred's result lands here first (see Engine._step)
+        self.done = done
+        self.finish = finish
+        self.timer: Any = None
+        self.resumed = False
+
+    def advance(self, value: Any) -> None:
+        # Called by the reactor: whatever goes wrong must end up in
+        # ``done``, or the session would wait for this test forever.
+        try:
+            self.engine._step(self.procedure, value, self.done, self.finish)
+        except BaseException:
+            if not self.done.called:
+                self.done.errback(Failure())
+
+    def _end(self) -> bool:
+        """Mark the wait as over; False if it already was."""
+        if self.resumed:
+            return False
+        self.resumed = True
+        on_misuse(None)
+        timer = self.timer
+        if timer is not None and timer.active():
+            timer.cancel()
+        return True
+
+    def on_result(self, _: Any) -> None:
+        if self._end():
+            self.advance(self.box[0])
+
+    def misused(self, error: BaseException) -> bool:
+        # A reactor callback of this test called reactor.stop() (or
+        # run/crash/iterate): end the wait with that error now, from a
+        # fresh reactor turn, rather than wait for the timeout.
+        if not self._end():
+            return False
+        try:
+            self.wait.deferred.cancel()  # its result (CancelledError) goes to on_result: ignored
+        except BaseException:
+            pass
+        self.engine._call_later(0, self.advance, Failure(error))
+        return True
+
+    def on_timeout(self) -> None:
+        if not self._end():
+            return
+        engine, wait = self.engine, self.wait
+        engine.logs.flush()
+        if wait.coroutine is not None:
+            wait.suspended = tuple(suspended_at(wait.coroutine))
+        wait.pending_calls = tuple(engine.janitor.pending_call_lines())
+        try:
+            wait.deferred.cancel()
+        except BaseException:  # a canceller that raises: one more problem
+            wait.cancel_error = Failure()
+        self.advance(_TIMED_OUT)
 
 
 def _discard(result: Any) -> None:
