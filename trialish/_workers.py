@@ -293,8 +293,9 @@ class ParallelRun:
             batch = [] if self.stopping or not self.queue else self.queue.popleft()
             worker.batch.extend(batch)
             self._tell(worker, ("run", batch))
-        elif kind == "report":
-            report: TestReport = message[1]
+        elif kind == "report" or kind == "ok":
+            report: TestReport = (message[1] if kind == "report" else
+                                  TestReport(message[1], Status.OK, duration=message[2]))
             worker.reports += 1
             if worker.batch and worker.batch[0] == report.test_id:
                 worker.batch.popleft()
