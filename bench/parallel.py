@@ -115,13 +115,16 @@ def run_once(argv: list[str], cwd: str, env: dict[str, str]) -> tuple[Sample, fl
     return sample, usage.ru_utime + usage.ru_stime
 
 
-def ceiling(iterations: int, processes: int) -> float:
-    """Wall seconds for ``processes`` plain Pythons to share the cpu suite's burning.
+def ceiling(iterations: int, processes: int) -> tuple[float, float]:
+    """Wall and CPU seconds for ``processes`` plain Pythons to share the cpu suite's burning.
 
     The control of each round: no test runner at all, only the same loop split
     over independent processes.  ``t(1) / t(jobs)`` is the best speed-up any
     ``-j`` could show in that round; on a machine shared with other work it
-    falls well below ``jobs``, and so does every runner's.
+    falls well below ``jobs``, and so does every runner's.  Its CPU seconds
+    show what running side by side costs on this machine by itself (shared
+    caches, a host that is busy too): the same loop takes more CPU time when
+    two copies run at once.
     """
     import subprocess
 
@@ -130,10 +133,14 @@ def ceiling(iterations: int, processes: int) -> float:
     started = time.perf_counter()
     children = [subprocess.Popen([sys.executable, "-c", code, str(iterations // processes)])
                 for _ in range(processes)]
+    cpu = 0.0
     for child in children:
-        if child.wait() != 0:
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode != 0:
             raise BrokenRun("the ceiling's burner failed")
-    return time.perf_counter() - started
+        cpu += usage.ru_utime + usage.ru_stime
+    return time.perf_counter() - started, cpu
 
 
 def argv_for(runner: str, jobs: int, modules: list[str], temp: str) -> list[str]:
@@ -181,7 +188,9 @@ def main(argv: list[str] | None = None) -> int:
 
     def run_cell(suite: str, runner: str, cell_jobs: int) -> float:
         if suite == "ceiling":
-            return ceiling(iterations * N, cell_jobs)
+            seconds, used = ceiling(iterations * N, cell_jobs)
+            cpu.setdefault(f"{suite} {runner} -j{cell_jobs}", []).append(used)
+            return seconds
         folder = suites[suite][0]
         temp = os.path.join(WORK, f"tmp-{runner}-{cell_jobs}-{suite}")
         sample, seconds = run_once(argv_for(runner, cell_jobs, modules[suite], temp), folder,
