@@ -177,6 +177,7 @@ class ParallelRun:
         for worker in list(self.workers.values()):
             if worker.deadline is not None and now > worker.deadline and worker.hung is None:
                 worker.hung = self._timeout(worker.batch[0])
+                worker.deadline = None
                 self._note(f"[worker {worker.slot}] {worker.batch[0]}: hung for more than "
                            f"{hang_limit(worker.hung):g} seconds, killing the worker "
                            f"(pid {worker.pid})")
