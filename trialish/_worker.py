@@ -315,8 +315,8 @@ def _send_quietly(fd: int, message: Any) -> None:
 
 def _reset_signals() -> None:
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    for number in (signal.SIGTERM, signal.SIGUSR1):
-        signal.signal(number, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGUSR1, signal.SIG_IGN)  # "stop" before there is a run to stop
 
 
 def forked_main(result_fd: int, command_fd: int, config: Any, by_id: Mapping[str, Any],
@@ -413,6 +413,7 @@ def fresh_reactor_after_fork() -> None:
 def main(argv: list[str]) -> int:
     """A spawned worker: ``RESULT_FD COMMAND_FD``, then the setup message."""
     result_fd, command_fd = int(argv[0]), int(argv[1])
+    signal.signal(signal.SIGUSR1, signal.SIG_IGN)  # "stop" before there is a run to stop
     _stdin_from_devnull()
     setup = receive(command_fd)
     if setup is None:
