@@ -73,6 +73,23 @@ class WorkerDeaths(SynchronousTestCase):
         self._check_deaths(run, statuses)
 
 
+    def test_workers_that_cannot_start_are_an_environment_error(self) -> None:
+        folder = os.path.abspath(self.mktemp())
+        os.makedirs(folder)
+        with open(os.path.join(folder, "test_nostart.py"), "w", encoding="utf-8") as handle:
+            handle.write("import os, sys\nfrom trialish import SynchronousTestCase\n"
+                         "if sys.argv[0] == '-c':  # only in a spawned worker\n    os._exit(1)\n"
+                         "class NoStart(SynchronousTestCase):\n    def test_x(self):\n        pass\n")
+        run = trialish("-j", "2", "test_nostart.py", cwd=folder,
+                       env={"TRIALISH_WORKER_START": "spawn"})
+        self.assertEqual(run.code, 4, run)
+        self.assertEqual(run.err.splitlines(), [
+            line for line in run.err.splitlines() if line.startswith("trialish: error: the worker "
+                                                                     "processes could not start")])
+        self.assertIn("(the last: it exited with code 1; worker", run.err)
+        self.assertNotIn("please report", run.err)
+
+
 class Signals(SynchronousTestCase):
     """Ctrl-C and SIGTERM reach the parent only (workers are in their own session)."""
 

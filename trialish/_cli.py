@@ -216,6 +216,9 @@ def _run(config: Config, claim: Any = None) -> int:
         if problem is not None:
             _say(problem)
     if internal_error is not None:
+        if type(internal_error).__name__ == "StartError":  # _workers: not our bug
+            _say(f"error: {internal_error}")
+            return EXIT_USAGE
         _say("internal error, please report it:\n" + internal_error)
         return EXIT_INTERNAL
     if totals.interrupted:

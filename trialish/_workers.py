@@ -85,6 +85,14 @@ class _Worker:
     started: float = field(default_factory=time.monotonic)
 
 
+class StartError(str):
+    """Not trialish's bug but the suite's or the machine's: the workers would not start.
+
+    Returned in place of an internal error's text; the command line reports it
+    as an environment error (exit 4) instead of asking for a bug report.
+    """
+
+
 class ParallelRun:
     """One pass of ``-j N``; :meth:`run` returns (totals, internal error text or None)."""
 
@@ -112,6 +120,7 @@ class ParallelRun:
         self.interrupts = 0
         self.internal_error: str | None = None
         self.startup_failures = 0
+        self.startup_problem = ""  # how the last worker that never started ended
         self.timeouts: dict[str, float] = {}
         self.started = time.monotonic()
         self.fork = (hasattr(os, "fork") and os.environ.get(START_METHOD_VARIABLE) != "spawn"
@@ -156,7 +165,9 @@ class ParallelRun:
             self.selector.close()
             self._restore_signals(previous)
         if self.queue and not self.stopping and self.internal_error is None:
-            self.internal_error = "the worker processes could not start (see the errors above)\n"
+            self.internal_error = StartError(
+                f"the worker processes could not start: {self.startup_failures} died before "
+                f"running a test (the last: {self.startup_problem}); run without -j to see why")
         for index in range(self.next_index, len(self.slots)):
             report = self.slots[index]
             if report is not None:
@@ -335,6 +346,10 @@ class ParallelRun:
         if not worker.said_bye:
             if not worker.asked:
                 self.startup_failures += 1
+                last_words = self._captured(worker.slot).strip()
+                self.startup_problem = (
+                    death_text(worker.slot, worker.pid, returncode).splitlines()[1].split("(", 1)[1]
+                    .rstrip(")") + (f"; it wrote:\n{last_words[-2000:]}" if last_words else ""))
             if worker.batch and (worker.hung is not None or not worker.killed):
                 test_id = worker.batch.popleft()
                 text = death_text(worker.slot, worker.pid, returncode, worker.hung)
