@@ -66,3 +66,16 @@ class ATestModuleInstallsAReactor(SynchronousTestCase):
                                      "test_fine.Fine.test_waits": "OK"})
         self.assertIn("it is already installed: remove the install() call",
                       error_blocks(run.out)["test_installs"])
+
+
+class ATestSwapsInAFakeReactor(SynchronousTestCase):
+    """Twisted's own tests (test_task) install a fake reactor inside NoReactor()."""
+
+    def test_allowed_and_unguarded_and_install_reactor_keeps_its_name(self) -> None:
+        run = run_sample(self, "fault_reactor", "test_fake_reactor")
+        self.assertEqual(run.code, 0, run)
+        assert_each_once(self, run, {
+            "test_fake_reactor.Fake.test_a_real_reactor_first": "OK",
+            "test_fake_reactor.Fake.test_b_install_a_fake_and_react": "OK",
+            "test_fake_reactor.Fake.test_c_install_reactor_keeps_its_name": "OK",
+        })

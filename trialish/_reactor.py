@@ -8,6 +8,7 @@ first step; the loop stops when the session calls :meth:`stop`.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import sys
 from typing import Any, Callable
@@ -301,10 +302,19 @@ def _refuse_other_installs(chosen: str) -> None:
         original.trialish_chosen[0] = chosen  # type: ignore[attr-defined]
         return
     chosen_box = [chosen]
+    ever_installed = [False]
 
+    @functools.wraps(original)  # same name and qualname: reprs of it (LoopingCall's) stay Twisted's
     def installReactor(reactor: Any) -> None:
         name = chosen_box[0]
         installed = sys.modules.get("twisted.internet.reactor")
+        if installed is None and ever_installed[0]:
+            # The run's reactor exists but a test took it out of sys.modules
+            # for a moment (Twisted's own NoReactor() helper) to install a
+            # fake one: that is the test's business, and the fake's run() is
+            # the test's to call, so it is neither refused nor guarded.
+            original(reactor)
+            return
         if installed is not None or (
                 name == "default" and type(reactor).__module__ != _default_reactor_module()):
             mine = _reactor_name_of(reactor)
@@ -319,6 +329,7 @@ def _refuse_other_installs(chosen: str) -> None:
                 f"test code tried to install {type(reactor).__name__}, but the reactor is chosen "
                 f"with --reactor (this run: --reactor {name}, {current}): {advice}")
         original(reactor)
+        ever_installed[0] = True
         guard(reactor)
 
     installReactor.trialish_wrapped = True  # type: ignore[attr-defined]
