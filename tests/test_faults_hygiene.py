@@ -76,3 +76,18 @@ class ProcessState(SynchronousTestCase):
         log = run.temp_file("test.log")
         self.assertIn("LOGGED BEFORE THE DELETE", log)  # kept from the deleted file
         self.assertIn("LOGGED AFTER THE DELETE", log)
+
+
+class ClassFixtures(SynchronousTestCase):
+    def test_fixture_changes_are_not_leftovers_and_every_test_is_checked(self) -> None:
+        run = run_sample(self, "fault_hygiene", "test_class_fixture")
+        self.assertEqual(run.code, 0, run)
+        said = warnings_after(run.out)
+        prefix = "test_class_fixture.WithFixture.test_"
+        self.assertEqual([said[prefix + name] for name in ("a_clean", "b_clean", "d_sees_it_put_back")],
+                         [[], [], []], run)
+        self.assertEqual(len(said[prefix + "c_changes_path"]), 1, run)
+        self.assertIn("'/left-by-test-c'", said[prefix + "c_changes_path"][0])
+        self.assertIn("CHECK d False True\n", run.out)
+        self.assertIn("CHECK after False\n", run.out)
+        self.assertEqual(said["test_class_fixture.After.test_fixture_undone"], [], run)

@@ -112,6 +112,8 @@ class Engine:
         self.watchdog = shared_watchdog() if watchdog == "shared" else watchdog
         self.interrupted = False  # a test raised KeyboardInterrupt
         _hygiene.note_streams(getattr(logs, "reopen_if_deleted", None))
+        self._baseline: tuple[str, _hygiene.Snapshot] | None = None  # see _process_state
+        self._baseline_group = ""
 
     # -- entry point -------------------------------------------------------
 
@@ -122,8 +124,24 @@ class Engine:
         context = self.logs.begin_test(test_id)
         collector = Collector(test_id, tb_detail=self.settings.tb_detail)
         procedure = self._procedure(make_case, method_name, collector, context)
-        finish = (collector, context, started, older_collections(), _hygiene.take())
+        finish = (collector, context, started, older_collections(), self._process_state(test_id))
         return self._step(procedure, None, None, finish)
+
+    def _process_state(self, test_id: str) -> _hygiene.Snapshot:
+        """The snapshot this test's changes to the process are measured against.
+
+        After a test that changed nothing, the process is exactly as in the
+        snapshot ``restore()`` just checked, so the next test of the same class
+        reuses it instead of taking a new one.  Between classes the session
+        may run class and module fixtures, whose changes are legitimate: a
+        new class always gets a fresh snapshot.
+        """
+        group = test_id.rpartition(".")[0]
+        baseline, self._baseline = self._baseline, None  # consumed; re-armed by _finish
+        if baseline is not None and baseline[0] == group:
+            return baseline[1]
+        self._baseline_group = group
+        return _hygiene.take()
 
     # -- the driver ----------------------------------------------------------
 
@@ -175,6 +193,7 @@ class Engine:
         # First, so that a closed sys.stdout or a lost log observer is back
         # before anything below (or the reporter) needs it.
         leftovers = _hygiene.restore(process_state)
+        self._baseline = None if leftovers else (self._baseline_group, process_state)
         if self.settings.force_gc:
             gc.collect()
         else:

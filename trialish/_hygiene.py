@@ -67,7 +67,7 @@ class Snapshot:
         self.signals = tuple(map(_signal.getsignal, _SIGNALS))
         publisher = _publisher()
         self.observers = list(publisher._observers) if publisher is not None else None
-        root = logging.getLogger()
+        root = logging.root  # getLogger() takes the logging lock: twice per test
         self.root_handlers = list(root.handlers)
         self.root_level = root.level
         self.threads = _thread_count()
@@ -120,8 +120,10 @@ def restore(before: Snapshot) -> list[str]:
                            "change it back: trialish put it back"))
     _restore_signals(before, lines)
     _restore_logging(before, lines)
-    if _thread_count() > before.threads:
+    threads = _thread_count()
+    if threads > before.threads:
         lines.extend(_left_threads())
+        before.threads = threads  # the run's pool threads stay; leftovers are reported once
     return lines
 
 
@@ -221,6 +223,9 @@ def _restore_signals(before: Snapshot, lines: list[str]) -> None:
             continue
         lines.append(_line(f"the test changed the handler of signal {_name(signum)} and did not "
                            "change it back: trialish put it back"))
+    # The run's own handlers (the reactor starting) are part of the process
+    # from now on: the snapshot takes them, so a reused snapshot stays exact.
+    before.signals = tuple(map(_signal.getsignal, _SIGNALS))
 
 
 def _name(signum: int) -> str:
@@ -249,7 +254,7 @@ def _restore_logging(before: Snapshot, lines: list[str]) -> None:
         publisher._observers[:] = before.observers
         lines.append(_line(f"the test changed the log observers ({added} added, {removed} "
                            "removed) and did not change them back: trialish put them back"))
-    root = logging.getLogger()
+    root = logging.root
     if root.handlers != before.root_handlers or root.level != before.root_level:
         root.handlers[:] = before.root_handlers
         root.setLevel(before.root_level)
