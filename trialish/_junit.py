@@ -26,10 +26,9 @@ import os
 import re
 import socket
 import sys
-import tempfile
 import time
 import xml.etree.ElementTree as ET
-from typing import Sequence
+from typing import Any, Sequence
 
 from ._results import RunTotals, Status, TestReport
 
@@ -127,23 +126,14 @@ def document(reports: Sequence[TestReport], elapsed: float, started: float,
 
 
 def write_atomically(path: str, root: ET.Element) -> None:
-    """Write to a temporary file beside ``path``, then rename it over ``path``."""
-    folder = os.path.dirname(path) or "."
-    handle, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            ET.ElementTree(root).write(stream, encoding="utf-8", xml_declaration=True)
-            stream.write(b"\n")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # mkstemp's 0600 would hide it from other users
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+    """Write the document to ``path``; a reader never sees half of it."""
+    from ._files import replace_atomically
+
+    def write(stream: Any) -> None:
+        ET.ElementTree(root).write(stream, encoding="utf-8", xml_declaration=True)
+        stream.write(b"\n")
+
+    replace_atomically(path, write)
 
 
 class JUnitWriter:

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from ._files import replace_atomically
 from ._results import TestReport
 
 DIRECTORY = ".trialish"
@@ -88,17 +88,8 @@ def save(start_dir: str, state: State) -> None:
         with open(ignore, "w", encoding="utf-8") as handle:
             handle.write(_GITIGNORE)
     data = {"version": VERSION, "failed": sorted(state.failed), "durations": state.durations}
-    handle_fd, temporary = tempfile.mkstemp(prefix=".state-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle_fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, separators=(",", ":"))
-        os.replace(temporary, os.path.join(folder, FILE_NAME))
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+    encoded = json.dumps(data, separators=(",", ":")).encode("utf-8")
+    replace_atomically(os.path.join(folder, FILE_NAME), lambda stream: stream.write(encoded))
 
 
 def record(start_dir: str, reports: Iterable[TestReport]) -> str | None:
