@@ -40,7 +40,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import gen  # noqa: E402
-from run import BrokenRun, Sample, check  # noqa: E402
+from run import BrokenRun, Sample, check, run_measured  # noqa: E402
 
 REPO = os.path.dirname(HERE)
 WORK = os.path.join(HERE, ".work", "parallel")
@@ -99,20 +99,7 @@ def run_once(argv: list[str], cwd: str, env: dict[str, str]) -> tuple[Sample, fl
     counts them once they are waited for; ``wait4`` returns the child's own
     usage, which includes its waited-for descendants.
     """
-    import subprocess
-    import tempfile
-
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        process = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        sample = Sample(seconds, usage.ru_maxrss, process.returncode,
-                        out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
-    return sample, usage.ru_utime + usage.ru_stime
+    return run_measured(argv, cwd, env)
 
 
 def ceiling(iterations: int, processes: int) -> tuple[float, float]:

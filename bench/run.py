@@ -79,6 +79,11 @@ class Sample:
 
 def run_once(argv: list[str], cwd: str, env: dict[str, str]) -> Sample:
     """Run ``argv`` to completion; wall time and the child's own peak RSS."""
+    return run_measured(argv, cwd, env)[0]
+
+
+def run_measured(argv: list[str], cwd: str, env: dict[str, str]) -> tuple[Sample, float]:
+    """Run ``argv``; its Sample, and the CPU seconds (user + system) of it and its waited-for children."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         process = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
@@ -87,10 +92,9 @@ def run_once(argv: list[str], cwd: str, env: dict[str, str]) -> Sample:
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return Sample(
-            seconds, usage.ru_maxrss, process.returncode,
-            out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-        )
+        sample = Sample(seconds, usage.ru_maxrss, process.returncode,
+                        out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+    return sample, usage.ru_utime + usage.ru_stime
 
 
 class BrokenRun(RuntimeError):
