@@ -6,8 +6,9 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 SAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "samples")
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -71,3 +72,24 @@ def normalise(text: str) -> str:
     text = re.sub(r"in \d+\.\d+s", "in X.XXXs", text)
     text = re.sub(r"\[\d+\.\d+s\]", "[Xs]", text)
     return text
+
+
+def start_until(*args: str, cwd: str, ready: Callable[[], bool], what: str) -> subprocess.Popen:
+    """Start ``python -m trialish ARGS`` in the background; return once ``ready()`` is true.
+
+    For tests that signal a running trialish: they must wait until a test of
+    the sample suite has started (it leaves a marker file).  Raises
+    AssertionError with what the run printed if it ends or takes over 60 s first.
+    """
+    environment = dict(os.environ, PYTHONPATH=REPO)
+    environment.pop("FORCE_COLOR", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "trialish", *args], cwd=cwd, env=environment,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+    deadline = time.monotonic() + 60
+    while not ready():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise AssertionError(f"{what} never happened: {process.communicate()}")
+        time.sleep(0.02)
+    return process

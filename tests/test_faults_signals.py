@@ -8,31 +8,20 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 
 from trialish import SynchronousTestCase
 
-from ._support import REPO, Run, copy_sample
+from ._support import Run, copy_sample, start_until
 from .test_discovery import outcomes
 from .test_faults_code import assert_temp_intact
 
 
 def start(test: SynchronousTestCase, name: str) -> tuple[subprocess.Popen, str]:
     folder = copy_sample("fault_signals", os.path.abspath(test.mktemp()))
-    env = dict(os.environ, PYTHONPATH=REPO)
-    env.pop("FORCE_COLOR", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "trialish", "--reporter=bwverbose", name],
-        cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL, text=True)
     started = os.path.join(folder, "_trial_temp", "started")
-    deadline = time.monotonic() + 60
-    while not os.path.exists(started):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            test.fail(f"the first test never started: {process.communicate()}")
-        time.sleep(0.02)
+    process = start_until("--reporter=bwverbose", name, cwd=folder,
+                          ready=lambda: os.path.exists(started), what="the first test's start")
     return process, folder
 
 

@@ -6,13 +6,12 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 
 from trialish import SynchronousTestCase
 
-from ._support import REPO, copy_sample, trialish
+from ._support import copy_sample, start_until, trialish
 
 
 def status_lines(out: str) -> dict[str, str]:
@@ -95,19 +94,10 @@ class Signals(SynchronousTestCase):
 
     def _start(self, name: str) -> tuple[subprocess.Popen, str]:
         folder = copy_sample("par_interrupt", os.path.abspath(self.mktemp()))
-        env = dict(os.environ, PYTHONPATH=REPO)
-        env.pop("FORCE_COLOR", None)
-        process = subprocess.Popen(
-            [sys.executable, "-m", "trialish", "-j", "2", "--reporter=bwverbose", name],
-            cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL, text=True,
-        )
-        deadline = time.monotonic() + 60
-        while len([name for name in os.listdir(folder) if name.startswith("started-")]) < 2:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                self.fail(f"the workers never both started a test: {process.communicate()}")
-            time.sleep(0.02)
+        process = start_until(
+            "-j", "2", "--reporter=bwverbose", name, cwd=folder,
+            ready=lambda: len([n for n in os.listdir(folder) if n.startswith("started-")]) >= 2,
+            what="both workers starting a test")
         return process, folder
 
     def _ran(self, folder: str) -> list[str]:

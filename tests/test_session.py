@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 
 from trialish import SynchronousTestCase
 
-from ._support import REPO, copy_sample, trialish
+from ._support import copy_sample, start_until, trialish
 
 
 class ReactorStartedOnce(SynchronousTestCase):
@@ -26,20 +25,9 @@ class ReactorStartedOnce(SynchronousTestCase):
 class CtrlC(SynchronousTestCase):
     def _start(self, name: str) -> tuple[subprocess.Popen, str]:
         folder = copy_sample("sess_interrupt", os.path.abspath(self.mktemp()))
-        env = dict(os.environ, PYTHONPATH=REPO)
-        env.pop("FORCE_COLOR", None)
-        process = subprocess.Popen(
-            [sys.executable, "-m", "trialish", "--reporter=bwverbose", name],
-            cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL, text=True,
-        )
         started = os.path.join(folder, "_trial_temp", "started")
-        deadline = time.monotonic() + 60
-        while not os.path.exists(started):
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                self.fail(f"the first test never started: {process.communicate()}")
-            time.sleep(0.02)
+        process = start_until("--reporter=bwverbose", name, cwd=folder,
+                              ready=lambda: os.path.exists(started), what="the first test's start")
         return process, folder
 
     def test_first_ctrl_c_finishes_current_test_and_prints_summary(self) -> None:
