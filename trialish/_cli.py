@@ -91,10 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     claim = None
     try:
-        if config.reporter in ("subunit", "json"):
-            from ._outputs import claim_stdout
+        from ._outputs import claim_stdout
 
-            claim = claim_stdout(config)  # before anything prints: the stream stays clean
+        claim = claim_stdout(config)  # before anything prints: a machine format's stream stays clean
         return _run(config, claim)
     except UsageError as exc:
         _say(f"error: {exc}")

@@ -27,20 +27,12 @@ from __future__ import annotations
 import io
 import os
 import sys
-from typing import Any, BinaryIO, Protocol, Sequence, TextIO
+from typing import Any, BinaryIO, Sequence, TextIO
 
+from ._reporters import Reporter
 from ._results import RunTotals, TestReport
 
 MACHINE_REPORTERS = ("subunit", "json")
-
-
-class Consumer(Protocol):
-    """What the session and the parallel parent send each finished test to."""
-
-    def run_started(self, total: int) -> None: ...
-    def test_started(self, test_id: str) -> None: ...
-    def test_finished(self, report: TestReport) -> None: ...
-    def run_finished(self, totals: RunTotals) -> None: ...
 
 
 class Broadcast:
@@ -50,7 +42,7 @@ class Broadcast:
     so it is erased before the console reporter draws the summary.
     """
 
-    def __init__(self, consumers: Sequence[Consumer], console: Any) -> None:
+    def __init__(self, consumers: Sequence[Reporter], console: Any) -> None:
         self.consumers = tuple(consumers)
         self.console = console
 
@@ -110,25 +102,6 @@ def claim_stdout(config: Any) -> StdoutClaim | None:
         return None
 
 
-class _ProgressConsumer:
-    """Adapts :class:`_progress.Progress` to the consumer protocol."""
-
-    def __init__(self, progress: Any) -> None:
-        self.progress = progress
-
-    def run_started(self, total: int) -> None:
-        self.progress.start(total)
-
-    def test_started(self, test_id: str) -> None:
-        self.progress.test_started(test_id)
-
-    def test_finished(self, report: TestReport) -> None:
-        self.progress.test_finished(report)
-
-    def run_finished(self, totals: RunTotals) -> None:
-        self.progress.stop()
-
-
 def _progress_wanted(config: Any, stream: Any) -> float | None:
     if config.reporter in MACHINE_REPORTERS or config.debug or config.spew or config.logfile == "-":
         return None
@@ -152,7 +125,7 @@ def build(config: Any, claim: StdoutClaim | None) -> Broadcast:
 
             terminal = Terminal(sys.stdout)
             stream = terminal.writer(sys.stdout)
-            consumers.append(_ProgressConsumer(Progress(terminal, delay=delay)))
+            consumers.append(Progress(terminal, delay=delay))
     console = make_reporter(config.reporter, stream, realtime=config.rterrors)
     if config.durations is not None and hasattr(console, "draw_durations"):
         console.durations = config.durations

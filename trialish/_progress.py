@@ -261,6 +261,12 @@ class Progress:
         self._saved.append((name, original, writer))
         setattr(sys, name, writer)
 
+    def run_started(self, total: int) -> None:  # the reporter protocol (see _outputs)
+        self.start(total)
+
+    def run_finished(self, totals: Any) -> None:
+        self.stop()
+
     def test_started(self, test_id: str) -> None:
         self.current = test_id
 
