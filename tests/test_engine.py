@@ -211,7 +211,6 @@ class _QuietJanitor:
 
     def __init__(self, leftovers: str = "") -> None:
         self.leftovers = leftovers
-        self.turns = 0
 
     def watch(self) -> None:
         pass
@@ -222,25 +221,52 @@ class _QuietJanitor:
     def might_be_dirty(self) -> bool:
         return bool(self.leftovers)
 
-    def turn(self) -> Any:
-        self.turns += 1
-        return defer.succeed(None)
-
     def clean(self) -> str:
         text, self.leftovers = self.leftovers, ""
         return text
 
 
+class _ClockHost:
+    """A reactor host whose waits run a script against a task.Clock, not the reactor.
+
+    ``during_wait`` is called once per wait, as the reactor's turning would
+    be: it fires Deferreds or advances the clock.  A wait that has not ended
+    after it is "stopped", which the engine must report, never hang on.
+    """
+
+    def __init__(self) -> None:
+        self.clock = task.Clock()
+        self.waits = 0
+        self.turns = 0
+        self.during_wait: Any = lambda: None
+
+    def turn(self) -> Any:
+        self.turns += 1
+        return defer.succeed(None)
+
+    def wait(self, waiting: Any) -> None:
+        self.waits += 1
+        if waiting.timeout is not None:
+            timer = self.clock.callLater(waiting.timeout, waiting.time_out)
+        waiting.deferred.addBoth(waiting.fired)
+        self.during_wait()
+        if waiting.timeout is not None and timer.active():
+            timer.cancel()
+        if not waiting.ended:
+            waiting.ended = waiting.stopped = True
+
+
 class EngineUnit(SynchronousTestCase):
     def setUp(self) -> None:
-        self.clock = task.Clock()
+        self.host = _ClockHost()
+        self.clock = self.host.clock
         self.log = io.StringIO()
         self.janitor = _QuietJanitor()
         self.engine = self.make_engine()
 
-    def make_engine(self, **settings: Any) -> Engine:
-        return Engine(EngineSettings(**settings), LogCapture(self.log), self.janitor,
-                      self.clock.callLater)
+    def make_engine(self, janitor: Any = None, **settings: Any) -> Engine:
+        return Engine(EngineSettings(**settings), LogCapture(self.log), janitor or self.janitor,
+                      self.host, watchdog=None)  # type: ignore[arg-type]
 
     def run_case(self, case_class: type, method: str = "body", engine: Engine | None = None) -> Any:
         return (engine or self.engine).run(f"unit.{case_class.__name__}.{method}",
@@ -270,6 +296,7 @@ class EngineUnit(SynchronousTestCase):
         self.assertEqual(calls, ["setUp", "test", "cleanup registered last",
                                  "cleanup registered first", "tearDown"])
         self.assertIn("--> unit.Case.body <--", self.log.getvalue())
+        self.assertEqual(self.host.waits, 0)
 
     def test_fired_deferreds_and_coroutines_cost_no_wait(self) -> None:
         class Case(TestCase):
@@ -285,7 +312,7 @@ class EngineUnit(SynchronousTestCase):
 
         report = self.finished(self.run_case(Case))
         self.assertEqual(report.status, Status.OK)
-        self.assertEqual(self.clock.getDelayedCalls(), [])
+        self.assertEqual(self.host.waits, 0)
 
     def test_unfired_deferred_waits_until_it_fires(self) -> None:
         pending: defer.Deferred = defer.Deferred()
@@ -294,14 +321,15 @@ class EngineUnit(SynchronousTestCase):
             def body(self) -> Any:
                 return pending
 
-        outcome = self.run_case(Case)
-        self.assertIsInstance(outcome, defer.Deferred)
-        self.assertNoResult(outcome)
-        [timer] = self.clock.getDelayedCalls()
-        self.assertEqual(timer.getTime(), 120.0)  # the default timeout
-        pending.callback("done")
-        report = self.successResultOf(outcome)
+        def during_wait() -> None:
+            [timer] = self.clock.getDelayedCalls()
+            self.assertEqual(timer.getTime(), 120.0)  # the default timeout
+            pending.callback("done")
+
+        self.host.during_wait = during_wait
+        report = self.finished(self.run_case(Case))
         self.assertEqual(report.status, Status.OK)
+        self.assertEqual(self.host.waits, 1)
         self.assertEqual(self.clock.getDelayedCalls(), [])  # the timer was cancelled
 
     def test_failure_after_waiting_is_reported(self) -> None:
@@ -311,11 +339,20 @@ class EngineUnit(SynchronousTestCase):
             def body(self) -> Any:
                 return pending
 
-        outcome = self.run_case(Case)
-        pending.errback(Failure(KeyError("late")))
-        report = self.successResultOf(outcome)
+        self.host.during_wait = lambda: pending.errback(Failure(KeyError("late")))
+        report = self.finished(self.run_case(Case))
         self.assertEqual(report.status, Status.ERROR)
         self.assertIn("builtins.KeyError: 'late'", report.problems[0].text)
+
+    def test_a_wait_the_loop_abandons_is_an_error_not_a_hang(self) -> None:
+        class Case(TestCase):
+            def body(self) -> Any:
+                return defer.Deferred()
+
+        report = self.finished(self.run_case(Case))  # during_wait fires nothing
+        self.assertEqual(report.status, Status.ERROR)
+        self.assertIn("trialish.ReactorStoppedError: the reactor's loop ended while body waited",
+                      report.problems[0].text)
 
     def test_timeout_cancels_then_cleanups_and_teardown_run(self) -> None:
         calls: list[str] = []
@@ -332,11 +369,13 @@ class EngineUnit(SynchronousTestCase):
             def tearDown(self) -> None:
                 calls.append("tearDown")
 
-        outcome = self.run_case(Case)
-        self.clock.advance(0.4)
-        self.assertNoResult(outcome)
-        self.clock.advance(0.1)
-        report = self.successResultOf(outcome)
+        def during_wait() -> None:
+            self.clock.advance(0.4)
+            self.assertEqual(calls, [])
+            self.clock.advance(0.1)
+
+        self.host.during_wait = during_wait
+        report = self.finished(self.run_case(Case))
         self.assertEqual(report.status, Status.ERROR)
         self.assertEqual(calls, ["cancelled", "cleanup", "tearDown"])
         [problem] = report.problems
@@ -353,35 +392,27 @@ class EngineUnit(SynchronousTestCase):
             def body(self) -> Any:
                 return defer.Deferred(canceller)
 
-        outcome = self.run_case(Case)
-        self.clock.advance(1)
-        report = self.successResultOf(outcome)  # finished: the run does not hang
+        self.host.during_wait = lambda: self.clock.advance(1)
+        report = self.finished(self.run_case(Case))  # finished: the run does not hang
         self.assertEqual(report.status, Status.ERROR)
         self.assertEqual([p.type_name for p in report.problems],
                          ["twisted.internet.defer.TimeoutError", "builtins.RuntimeError"])
         self.assertIn("canceller broke", report.problems[1].text)
 
-    def test_engine_trouble_after_a_wait_fails_the_tests_deferred(self) -> None:
-        turned: defer.Deferred = defer.Deferred()
-
+    def test_engine_trouble_in_the_janitor_is_raised_not_hidden(self) -> None:
         class BrokenJanitor(_QuietJanitor):
-            def turn(self) -> Any:
-                return turned
-
             def clean(self) -> str:
                 raise RuntimeError("a bug in trialish")
 
-        engine = Engine(EngineSettings(), LogCapture(self.log), BrokenJanitor("dirty"),
-                        self.clock.callLater)
+        engine = self.make_engine(janitor=BrokenJanitor("dirty"))
 
         class Case(SynchronousTestCase):
             def body(self) -> None:
                 pass
 
-        outcome = self.run_case(Case, engine=engine)
-        self.assertNoResult(outcome)
-        turned.callback(None)
-        self.assertIn("a bug in trialish", str(self.failureResultOf(outcome, RuntimeError).value))
+        with self.assertRaisesRegex(RuntimeError, "a bug in trialish"):
+            self.run_case(Case, engine=engine)
+        self.assertEqual(self.host.turns, 2)  # two turns to go away first
 
     def test_settings_give_the_default_timeout(self) -> None:
         self.assertEqual(EngineSettings().default_timeout, 120.0)
@@ -390,11 +421,38 @@ class EngineUnit(SynchronousTestCase):
             def body(self) -> Any:
                 return defer.Deferred()
 
-        outcome = self.run_case(Case, engine=self.make_engine(default_timeout=3.0))
-        [timer] = self.clock.getDelayedCalls()
-        self.assertEqual(timer.getTime(), 3.0)
-        self.clock.advance(3)
-        self.assertIn("still running at 3.0 secs", self.successResultOf(outcome).problems[0].text)
+        def during_wait() -> None:
+            [timer] = self.clock.getDelayedCalls()
+            self.assertEqual(timer.getTime(), 3.0)
+            self.clock.advance(3)
+
+        self.host.during_wait = during_wait
+        report = self.finished(self.run_case(Case, engine=self.make_engine(default_timeout=3.0)))
+        self.assertIn("still running at 3.0 secs", report.problems[0].text)
+
+    def test_async_phases_share_one_context(self) -> None:
+        import contextvars
+
+        variable: contextvars.ContextVar[str] = contextvars.ContextVar("variable", default="unset")
+        pending: defer.Deferred = defer.Deferred()
+        seen: list[str] = []
+
+        class Case(TestCase):
+            async def setUp(self) -> None:
+                await pending
+                variable.set("from setUp")
+
+            def body(self) -> None:
+                seen.append(variable.get())
+
+            async def tearDown(self) -> None:
+                seen.append(variable.get())
+
+        self.host.during_wait = lambda: pending.callback(None)
+        report = self.finished(self.run_case(Case))
+        self.assertEqual(report.status, Status.OK, report.problems)
+        self.assertEqual(seen, ["from setUp", "from setUp"])
+        self.assertEqual(variable.get(), "unset")  # the test's own context, not ours
 
     def test_failing_setup_skips_test_and_teardown_but_runs_cleanups(self) -> None:
         calls: list[str] = []
@@ -502,7 +560,7 @@ class EngineUnit(SynchronousTestCase):
         self.assertEqual(report.status, Status.ERROR)
         self.assertEqual([(p.phase, p.type_name) for p in report.problems],
                          [("janitor", "trialish.DirtyReactorAggregateError")])
-        self.assertEqual(self.janitor.turns, 2)  # two chances to go away first
+        self.assertEqual(self.host.turns, 2)  # two chances to go away first
 
     def test_logged_error_makes_the_test_an_error_unless_flushed(self) -> None:
         logs = self.engine.logs

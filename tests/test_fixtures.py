@@ -19,7 +19,9 @@ from typing import Any
 
 from trialish import SynchronousTestCase
 from trialish._fixtures import Blocked, with_problems
-from trialish._reactor import ReactorHost
+from trialish._fixtures import Fixtures
+from trialish._phases import PhaseCaller
+from trialish._host import ReactorHost
 from trialish._results import Kind, Problem, Status, TestReport
 from trialish._session import Session
 from trialish._specs import TestSpec
@@ -138,7 +140,7 @@ class WaitingFixtures(SynchronousTestCase):
         self.assertEqual(sample.events(), ["async setUpModule", "Waits.tearDownClass", "Waits class cleanup",
                                            "async tearDownModule"])
         self.assertIn("builtins.RuntimeError: failed after waiting", run.out)
-        self.assertIn("trialish.FixtureResultError: setUpClass (test_async_fixtures.SyncReturnsDeferred) "
+        self.assertIn("trialish.SynchronousResultError: setUpClass (test_async_fixtures.SyncReturnsDeferred) "
                       "returned a Deferred", run.out)
         self.assertIn("TimeoutError: setUpClass (test_fixture_timeout.Stuck) still running at 0.2 secs",
                       run.out)
@@ -230,7 +232,9 @@ def _run(specs: list[TestSpec], status: Status = Status.OK, exitfirst: bool = Fa
         return TestReport(spec.test_id, status)
 
     recorder = _Recorder()
-    Session(run_test, recorder, ReactorHost(), exitfirst=exitfirst).run(specs)
+    host = ReactorHost()
+    phases = PhaseCaller(host, None, list, lambda: None, lambda: None)
+    Session(run_test, recorder, host, Fixtures(phases), exitfirst=exitfirst).run(specs)
     return recorder
 
 

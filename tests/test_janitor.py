@@ -82,13 +82,8 @@ class FakeReactor:
 class Cleaning(SynchronousTestCase):
     def setUp(self) -> None:
         self.reactor = FakeReactor()
-        self.turned = 0
-        self.janitor = Janitor(self.turn)
+        self.janitor = Janitor()
         self.patch(self.janitor, "_reactor", lambda: self.reactor)
-
-    def turn(self) -> Any:
-        self.turned += 1
-        return defer.succeed(None)
 
     def test_the_reactors_own_selectables_are_not_leftovers(self) -> None:
         self.reactor.calls.append(FakeCall("done already", active=False))
@@ -128,10 +123,6 @@ class Cleaning(SynchronousTestCase):
         self.assertTrue(port.socket.closed and connection.socket.closed)
         self.assertEqual(process.signals, ["KILL"])
         self.assertFalse(self.janitor.might_be_dirty())
-
-    def test_turn_asks_the_host(self) -> None:
-        self.successResultOf(self.janitor.turn())
-        self.assertEqual(self.turned, 1)
 
 
 class ReactorBlackBox(SynchronousTestCase):

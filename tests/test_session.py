@@ -1,4 +1,4 @@
-"""The session: one reactor run for the whole session, and Ctrl-C handling."""
+"""The session: the reactor turns only while a test waits; Ctrl-C handling."""
 
 from __future__ import annotations
 
@@ -12,14 +12,15 @@ from trialish import SynchronousTestCase
 from ._support import copy_sample, start_until, trialish
 
 
-class ReactorStartedOnce(SynchronousTestCase):
-    def test_one_reactor_run_serves_every_waiting_test(self) -> None:
+class ReactorPerWait(SynchronousTestCase):
+    def test_the_loop_turns_for_each_wait_and_never_between_tests(self) -> None:
         folder = copy_sample("sess_reactor", os.path.abspath(self.mktemp()))
-        run = trialish("test_reactor_once.py", cwd=folder)
+        run = trialish("test_reactor_per_wait.py", cwd=folder)
         self.assertEqual(run.code, 0, run)
         self.assertIn("PASSED (successes=6)", run.out, run)
-        # trial logs this each time it stops the reactor: once per test.
-        self.assertEqual(run.temp_file("test.log").count("Main loop terminated."), 1)
+        # Twisted logs this each time the loop is left: once per wait (three
+        # tests waited; the one with an already-fired Deferred did not).
+        self.assertEqual(run.temp_file("test.log").count("Main loop terminated."), 3)
 
 
 class CtrlC(SynchronousTestCase):
@@ -70,9 +71,14 @@ class ReactorStoppedByATest(SynchronousTestCase):
             "        reactor.callLater(0, type(reactor).stop, reactor)\n"
             "        return defer.Deferred()\n\n"
             "    def test_b_after(self):\n"
-            "        pass\n")})
+            "        pass\n\n"
+            "    def test_c_waits(self):\n"
+            "        return defer.Deferred()\n")})
         run = trialish("--reporter=bwverbose", "test_stops.py", cwd=folder)
         self.assertEqual(run.code, 1, run)
+        # A test that needs no reactor still passes; every one that waits says why it cannot.
         self.assertIn("test_stops.Stops.test_a_stops_the_reactor ... [ERROR]\n"
-                      "test_stops.Stops.test_b_after ... [ERROR]\n", run.out)
-        self.assertEqual(run.out.count("trialish.ReactorStoppedError"), 1, run)  # one block, two ids
+                      "test_stops.Stops.test_b_after ... [OK]\n"
+                      "test_stops.Stops.test_c_waits ... [ERROR]\n", run.out)
+        self.assertEqual(run.out.count("trialish.ReactorStoppedError: the reactor's loop ended while "), 2,
+                         run)

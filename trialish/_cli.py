@@ -122,7 +122,8 @@ def _open_log(config: Config, temp_path: str) -> tuple[TextIO, bool]:
 
 def _run(config: Config, claim: Any = None) -> int:
     from ._debugging import check_coverage_installed, disable_modules, make_debugger, set_up_process
-    from ._reactor import ReactorChoiceError, ReactorHost, unavailable_reason
+    from ._host import ReactorHost
+    from ._reactor import ReactorChoiceError, unavailable_reason
 
     start_dir = os.getcwd()
     if start_dir not in sys.path:
@@ -179,7 +180,7 @@ def _run(config: Config, claim: Any = None) -> int:
                         temp = None  # released: not again in `finally` if acquire fails
                         temp = _acquire(config)  # a fresh, empty directory per pass
                 totals, internal_error = _one_pass(config, specs, start_dir, temp, instruments,
-                                                   debugger, names or (), state, claim)
+                                                   debugger, host, names or (), state, claim)
                 again = (config.until_failure and specs and totals.successful
                          and not totals.interrupted and internal_error is None)
                 if not again:
@@ -202,12 +203,9 @@ def _run(config: Config, claim: Any = None) -> int:
                 return EXIT_INTERRUPTED
             totals, internal_error = outcome
     finally:
+        host.shut_down()  # before the temp directory goes: shutdown triggers may log
         if temp is not None:
             temp.release()
-        if config.until_failure:
-            from ._reactor import shut_down_restartable
-
-            shut_down_restartable(config.reactor)
     if not config.dry_run and totals.reports:
         from ._state import record
 
@@ -262,14 +260,12 @@ def _acquire(config: Config):  # type: ignore[no-untyped-def]
         raise UsageError(str(exc)) from None
 
 
-def _one_pass(config, specs, start_dir, temp, instruments, debugger, names=(), state=None,  # type: ignore[no-untyped-def]
-              claim=None):
+def _one_pass(config, specs, start_dir, temp, instruments, debugger, host, names=(),  # type: ignore[no-untyped-def]
+              state=None, claim=None):
     """Run every spec once, in the temp directory, and report to every output (_outputs)."""
     from ._outputs import build
-    from ._reactor import ReactorHost
 
     reporter = build(config, claim)
-    host = ReactorHost(config.reactor, restartable=config.until_failure)
     if temp is None:  # a dry run
         totals, internal_error = _run_specs(config, specs, reporter, host, None)
     elif config.jobs > 1 and specs:
@@ -339,6 +335,7 @@ def _run_specs(config, specs, reporter, host, log_stream, debugger=None, instrum
         return _dry_run(config, specs, reporter), None
 
     from ._engine import Engine, EngineSettings
+    from ._foreign import running_engine
     from ._janitor import Janitor
     from ._logcapture import LogCapture
     from ._fixtures import Fixtures
@@ -352,12 +349,12 @@ def _run_specs(config, specs, reporter, host, log_stream, debugger=None, instrum
         default_timeout=config.timeout, tb_detail=config.tb_detail, force_gc=config.force_gc,
         unclean_warnings=config.unclean_warnings, on_failure=on_failure,
     )
-    engine = Engine(settings, logs, Janitor(host.turn), host.call_later)
+    engine = Engine(settings, logs, Janitor(), host)
     session = Session(
         lambda spec: engine.run(spec.test_id, spec.make_case, spec.method_name),
-        reporter, host, exitfirst=config.exitfirst, on_abort=logs.flush,
+        reporter, host, Fixtures(engine.phases, config.timeout, config.tb_detail),
+        exitfirst=config.exitfirst, on_abort=logs.flush,
         test_interrupted=lambda: engine.interrupted,
-        fixtures=Fixtures(host.call_later, config.timeout, config.tb_detail),
         more_tests=more_tests,
     )
     if debugger is not None:
@@ -366,7 +363,8 @@ def _run_specs(config, specs, reporter, host, log_stream, debugger=None, instrum
     if instruments is not None:
         instruments.resume()
     try:
-        totals = session.run(specs)
+        with running_engine(engine):
+            totals = session.run(specs)
     except Exception as exc:
         if debugger is not None and type(exc).__name__ == "BdbQuit":
             raise  # 'q' in the debugger outside a test: the run ends
@@ -376,8 +374,6 @@ def _run_specs(config, specs, reporter, host, log_stream, debugger=None, instrum
         if instruments is not None:
             instruments.pause()
         logs.stop()
-    if session.internal_error is not None:
-        internal_error = session.internal_error.getTraceback()
     return totals, internal_error
 
 

@@ -11,8 +11,9 @@ and an attempt to use asyncio gets an error that says which option to use.
 
 from __future__ import annotations
 
+import contextvars
 import sys
-from typing import Any, Coroutine, Generator
+from typing import Any, Callable, Coroutine, Generator
 
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
@@ -40,13 +41,51 @@ def asyncio_loop() -> Any | None:
     return getattr(reactor, "_asyncioEventloop", None)
 
 
-def coroutine_deferred(coro: Coroutine[Any, Any, Any]) -> Deferred:
-    """A Deferred of the coroutine's result, run the best way this reactor allows."""
+def coroutine_deferred(coro: Coroutine[Any, Any, Any], context: contextvars.Context | None = None) -> Deferred:
+    """A Deferred of the coroutine's result, run the best way this reactor allows.
+
+    With ``context``, every step of the coroutine runs in it (Twisted's and
+    asyncio's drivers would each run it in a copy of their own), so a
+    ContextVar the coroutine sets is seen by the test's next phase.
+    """
     loop = asyncio_loop()
     if loop is None:
-        return Deferred.fromCoroutine(coro).addErrback(_explain_asyncio)
-    task = loop.create_task(_drive(coro, loop))
+        steps = coro if context is None else _in_context(coro, context)
+        return Deferred.fromCoroutine(steps).addErrback(_explain_asyncio)
+    task = loop.create_task(_drive(coro, loop, context))
     return Deferred.fromFuture(task)
+
+
+def _step(context: contextvars.Context | None, method: Callable[[Any], Any], value: Any) -> Any:
+    """``method(value)`` inside ``context``, or where we are if that is already inside it."""
+    if context is None:
+        return method(value)
+    try:
+        return context.run(method, value)
+    except RuntimeError as exc:
+        if exc.__traceback__ is not None and exc.__traceback__.tb_next is None \
+                and str(exc).startswith("cannot enter context"):
+            return method(value)  # a phase of the same test, running in it, resumed us
+        raise
+
+
+def _in_context(coro: Coroutine[Any, Any, Any], context: contextvars.Context) -> Generator[Any, Any, Any]:
+    """A generator that steps ``coro`` inside ``context``, for Twisted's driver."""
+    value: Any = None
+    error: BaseException | None = None
+    while True:
+        try:
+            yielded = _step(context, coro.send, value) if error is None else _step(context, coro.throw, error)
+        except StopIteration as stop:
+            return stop.value
+        value = error = None
+        try:
+            value = yield yielded
+        except GeneratorExit:
+            coro.close()
+            raise
+        except BaseException as exc:  # noqa: B902 - handed to the coroutine
+            error = exc
 
 
 def _explain_asyncio(failure: Failure) -> Failure:
@@ -98,13 +137,13 @@ async def _fired(deferred: Deferred, loop: Any) -> None:
         raise
 
 
-async def _drive(coro: Coroutine[Any, Any, Any], loop: Any) -> Any:
+async def _drive(coro: Coroutine[Any, Any, Any], loop: Any, context: contextvars.Context | None = None) -> Any:
     """Step ``coro`` inside an asyncio Task; Deferreds it awaits are waited for too."""
     value: Any = None
     error: BaseException | None = None
     while True:
         try:
-            yielded = coro.send(value) if error is None else coro.throw(error)
+            yielded = _step(context, coro.send, value) if error is None else _step(context, coro.throw, error)
         except StopIteration as stop:
             return stop.value
         value = error = None

@@ -6,10 +6,12 @@ asks :meth:`Fixtures.enter` before each test and :meth:`Fixtures.leave`
 after it, with the next test to run (or None), so a class that comes back
 later in a shuffled order is set up again, as in the stdlib.
 
-Both are generators that yield a Deferred only when a fixture hands back
-one that has not fired (trialish's ``TestCase`` classes, and module
-fixtures, may return Deferreds or be coroutines); the session waits through
-the reactor host, like it waits for a test.  Nothing here starts the reactor.
+Each fixture is called by the same phase caller as a test's phases
+(:mod:`_phases`): a fixture of trialish's ``TestCase`` (and any module
+fixture) may return a Deferred or be a coroutine, and is waited for with the
+class's timeout, the watchdog and the asyncio bridge, exactly like a test.
+What it raised is classified by :func:`_outcome.classify`, as a set-up
+(a SkipTest skips) or a tear-down (everything is an ERROR).
 
 Each fixture's problems become :class:`Problem` s with the same text for
 every test they concern, so the reporters' grouping of identical blocks
@@ -18,30 +20,21 @@ prints a failed ``setUpClass`` once, followed by the ids of all its tests.
 
 from __future__ import annotations
 
-import inspect
 import sys
 import unittest
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any, Callable, Generator
+from typing import Any, Callable
 
-from twisted.internet.defer import Deferred, TimeoutError as DeferredTimeout
 from twisted.python.failure import Failure
 
 from . import _attributes
 from ._failures import format_any, qualified_name
 from ._janitor import stop_thread_pool
+from ._outcome import SETUP_PHASE, TEARDOWN_PHASE, classify
+from ._phases import PhaseCaller
 from ._results import Kind, Problem, Status, TestReport
 from ._specs import TestSpec
-
-Waiting = Generator[Deferred, Any, Any]
-
-
-class FixtureResultError(TypeError):
-    """A fixture of a synchronous class handed back a Deferred or a coroutine."""
-
-
-FixtureResultError.__module__ = "trialish"
 
 
 @dataclass
@@ -130,9 +123,9 @@ def _class_waits(cls: type) -> bool:
 class Fixtures:
     """Runs class and module fixtures around groups of consecutive tests."""
 
-    def __init__(self, call_later: Callable[..., Any], default_timeout: float = 120.0,
+    def __init__(self, phases: PhaseCaller, default_timeout: float = 120.0,
                  tb_detail: str = "default") -> None:
-        self._call_later = call_later
+        self._phases = phases
         self.default_timeout = default_timeout
         self.tb_detail = tb_detail
         self.interrupted = False  # a fixture raised KeyboardInterrupt
@@ -141,101 +134,101 @@ class Fixtures:
 
     # -- what the session calls ----------------------------------------------------
 
-    def enter(self, spec: TestSpec) -> Generator[Deferred, Any, Blocked | None]:
+    def enter(self, spec: TestSpec) -> Blocked | None:
         """Set up ``spec``'s module and class if they are not; None if it may run."""
         cls = spec.cls
         if cls is None:
             return None
         module_name = cls.__module__
         if self._module is None or self._module.key != module_name:
-            yield from self._leave_class()
-            yield from self._leave_module()  # normally done by leave() already
-            self._module = yield from self._set_up_module(module_name)
+            self._leave_class()
+            self._leave_module()  # normally done by leave() already
+            self._module = self._set_up_module(module_name)
         if self._module.blocked is not None:
             return self._module.blocked
         if self._class is None or self._class.key is not cls:
-            yield from self._leave_class()
-            self._class = yield from self._set_up_class(cls)
+            self._leave_class()
+            self._class = self._set_up_class(cls)
         return self._class.blocked
 
-    def leave(self, next_spec: TestSpec | None) -> Generator[Deferred, Any, list[Problem]]:
+    def leave(self, next_spec: TestSpec | None) -> list[Problem]:
         """Tear down what ``next_spec`` (None: nothing, the run ends) does not share."""
         next_cls = next_spec.cls if next_spec is not None else None
         problems: list[Problem] = []
         if self._class is not None and self._class.key is not next_cls:
-            problems += yield from self._leave_class()
+            problems += self._leave_class()
         next_module = next_cls.__module__ if next_cls is not None else None
         if self._module is not None and self._module.key != next_module:
-            problems += yield from self._leave_module()
+            problems += self._leave_module()
         return problems
 
     # -- classes -------------------------------------------------------------------
 
-    def _set_up_class(self, cls: type) -> Generator[Deferred, Any, _Scope]:
+    def _set_up_class(self, cls: type) -> _Scope:
         scope = _Scope(cls)
         if _class_skipped(cls):
             return scope  # as the stdlib: a skipped class is neither set up nor torn down
         name = f"{cls.__module__}.{cls.__qualname__}"
         waits = _class_waits(cls)
         timeout = self._class_timeout(cls, "setUpClass")
-        called = yield from self._call(f"setUpClass ({name})", getattr(cls, "setUpClass"), waits, timeout)
+        called = self._call(f"setUpClass ({name})", getattr(cls, "setUpClass"), waits, timeout)
         if not called.problems and called.skip_reason is None:
             scope.needs_teardown = True
             return scope
-        problems = called.problems + (yield from self._class_cleanups(cls, name, waits, timeout))
+        problems = called.problems + self._class_cleanups(cls, name, waits, timeout)
         scope.blocked = Blocked(tuple(_not_run(p) for p in problems), called.skip_reason)
         return scope
 
-    def _leave_class(self) -> Generator[Deferred, Any, list[Problem]]:
+    def _leave_class(self) -> list[Problem]:
         scope, self._class = self._class, None
         if scope is None:
             return []
         try:
-            return (yield from self._tear_down_class(scope))
+            return self._tear_down_class(scope)
         finally:
             stop_thread_pool()  # as trial, after every class
 
-    def _tear_down_class(self, scope: _Scope) -> Generator[Deferred, Any, list[Problem]]:
+    def _tear_down_class(self, scope: _Scope) -> list[Problem]:
         if not scope.needs_teardown:
             return []
         cls = scope.key
         name = f"{cls.__module__}.{cls.__qualname__}"
         waits = _class_waits(cls)
         timeout = self._class_timeout(cls, "tearDownClass")
-        called = yield from self._call(f"tearDownClass ({name})", getattr(cls, "tearDownClass"),
-                                       waits, timeout, tearing_down=True)
-        problems = called.problems + (yield from self._class_cleanups(cls, name, waits, timeout))
+        called = self._call(f"tearDownClass ({name})", getattr(cls, "tearDownClass"),
+                            waits, timeout, tearing_down=True)
+        problems = called.problems + self._class_cleanups(cls, name, waits, timeout)
         return [_after(p) for p in problems]
 
-    def _class_cleanups(self, cls: type, name: str, waits: bool, timeout: float) -> Waiting:
+    def _class_cleanups(self, cls: type, name: str, waits: bool, timeout: float) -> list[Problem]:
         """``addClassCleanup`` functions, last added first (``doClassCleanups``)."""
         problems: list[Problem] = []
         cleanups = getattr(cls, "_class_cleanups", None)
         while isinstance(cleanups, list) and cleanups:
             function, args, kwargs = cleanups.pop()
             label = f"class cleanup {getattr(function, '__name__', repr(function))} ({name})"
-            called = yield from self._call(label, lambda: function(*args, **kwargs), waits, timeout,
-                                           tearing_down=True)
+            called = self._call(label, lambda: function(*args, **kwargs), waits, timeout,
+                                tearing_down=True)
             problems += called.problems
         return problems
 
     # -- modules -------------------------------------------------------------------
 
-    def _set_up_module(self, module_name: str) -> Generator[Deferred, Any, _Scope]:
+    def _set_up_module(self, module_name: str) -> _Scope:
         scope = _Scope(module_name)
         module = sys.modules.get(module_name)
         set_up = getattr(module, "setUpModule", None)
         timeout = self._timeout(_module_attribute(module_name, "timeout"), "setUpModule")
         if callable(set_up):
-            called = yield from self._call(f"setUpModule ({module_name})", set_up, True, timeout)
+            called = self._call(f"setUpModule ({module_name})", set_up, True, timeout)
             if called.problems or called.skip_reason is not None:
-                problems = called.problems + (yield from self._module_cleanups(module_name, timeout))
+                problems = called.problems + self._module_cleanups(module_name, timeout)
                 scope.blocked = Blocked(tuple(_not_run(p) for p in problems), called.skip_reason)
                 return scope
         scope.needs_teardown = True  # module cleanups may be added by any test
         return scope
 
-    def _leave_module(self) -> Generator[Deferred, Any, list[Problem]]:
+    def _leave_module(self) -> list[Problem]:
         scope, self._module = self._module, None
         if scope is None or not scope.needs_teardown:
             return []
@@ -245,21 +238,21 @@ class Fixtures:
         timeout = self._timeout(_module_attribute(module_name, "timeout"), "tearDownModule")
         problems: list[Problem] = []
         if callable(tear_down):
-            called = yield from self._call(f"tearDownModule ({module_name})", tear_down, True, timeout,
-                                           tearing_down=True)
+            called = self._call(f"tearDownModule ({module_name})", tear_down, True, timeout,
+                                tearing_down=True)
             problems += called.problems
-        problems += yield from self._module_cleanups(module_name, timeout)
+        problems += self._module_cleanups(module_name, timeout)
         return [_after(p) for p in problems]
 
-    def _module_cleanups(self, module_name: str, timeout: float) -> Waiting:
+    def _module_cleanups(self, module_name: str, timeout: float) -> list[Problem]:
         """``unittest.addModuleCleanup`` functions, last added first."""
         problems: list[Problem] = []
         cleanups = getattr(unittest.case, "_module_cleanups", None)
         while isinstance(cleanups, list) and cleanups:
             function, args, kwargs = cleanups.pop()
             label = f"module cleanup {getattr(function, '__name__', repr(function))} ({module_name})"
-            called = yield from self._call(label, lambda: function(*args, **kwargs), True, timeout,
-                                           tearing_down=True)
+            called = self._call(label, lambda: function(*args, **kwargs), True, timeout,
+                                tearing_down=True)
             problems += called.problems
         return problems
 
@@ -276,52 +269,18 @@ class Fixtures:
             return self.default_timeout  # the tests themselves report the bad value
 
     def _call(self, label: str, function: Callable[[], Any], waits: bool, timeout: float,
-              tearing_down: bool = False) -> Generator[Deferred, Any, _Called]:
+              tearing_down: bool = False) -> _Called:
         """Call one fixture and wait for what it hands back, up to ``timeout``."""
         called = _Called()
-        try:
-            result = function()
-            if inspect.isgenerator(result):
-                result.close()
-                raise FixtureResultError(f"{label} is a generator function and therefore will never "
-                                         "run (did you mean 'async def', or @inlineCallbacks?)")
-        except BaseException as exc:
-            self._note(label, exc, called, tearing_down)
-            return called
-        is_coroutine = inspect.iscoroutine(result)
-        if not (is_coroutine or isinstance(result, Deferred)):
-            return called
-        if not waits:
-            if is_coroutine:
-                result.close()
-            else:
-                result.addErrback(lambda _: None)
-            self._note(label, FixtureResultError(
-                f"{label} returned a {'coroutine' if is_coroutine else 'Deferred'}, which a "
-                "synchronous TestCase never waits for: subclass trialish.TestCase instead"),
-                called, tearing_down)
-            return called
-        deferred = Deferred.fromCoroutine(result) if is_coroutine else result
-        timer = None
-        if not deferred.called:
-            timer = self._call_later(timeout, deferred.cancel)
-        outcome = yield deferred
-        if timer is not None and not timer.active():
-            self._note(label, DeferredTimeout(f"{label} still running at {timeout} secs"),
-                       called, tearing_down)
-        elif timer is not None:
-            timer.cancel()
-            if isinstance(outcome, Failure):
-                self._note(label, outcome, called, tearing_down)
-        elif isinstance(outcome, Failure):
-            self._note(label, outcome, called, tearing_down)
+        for error in self._phases.call(label, function, waits, timeout):
+            self._note(label, error, called, tearing_down)
         return called
 
     def _note(self, label: str, error: Any, called: _Called, tearing_down: bool) -> None:
         exc_type = error.type if isinstance(error, Failure) else type(error)
         if issubclass(exc_type, KeyboardInterrupt):
             self.interrupted = True
-        if issubclass(exc_type, unittest.SkipTest) and not tearing_down:
+        if classify(exc_type, phase=TEARDOWN_PHASE if tearing_down else SETUP_PHASE) is Kind.SKIP:
             value = error.value if isinstance(error, Failure) else error
             if called.skip_reason is None:
                 called.skip_reason = str(value.args[0]) if getattr(value, "args", None) else ""

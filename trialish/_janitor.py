@@ -33,8 +33,7 @@ DirtyReactorWarning.__module__ = "trialish"
 
 
 class Janitor:
-    def __init__(self, turn: Callable[[], Any]) -> None:
-        self._turn = turn
+    def __init__(self) -> None:
         # The reactor's reader and writer registrations when it was last
         # found clean: if no call is scheduled and they are unchanged, it
         # is still clean, and the full check (which builds lists and sets
@@ -129,10 +128,6 @@ class Janitor:
                 and getattr(reactor, "_asyncioEventloop", None) is None else None
             )
         return dirty
-
-    def turn(self) -> Any:
-        """A Deferred that fires after one reactor iteration."""
-        return self._turn()
 
     def clean(self) -> str:
         """Cancel leftover calls, drop leftover selectables; describe them."""

@@ -27,6 +27,7 @@ class TestContext:
         self.errors: list[Any] = []
         self.warnings: list[dict[str, Any]] = []
         self._log_line = log_line
+        self.outer: TestContext | None = None  # the test that runs this one, if any
 
     # -- errors ------------------------------------------------------------
 
@@ -197,6 +198,17 @@ class LogCapture:
         self._saved_filters = warnings.filters[:]
         warnings.simplefilter("always")
 
+    def observe_twisted_only(self) -> None:
+        """Hear twisted.logger's events without taking over the process's logging.
+
+        For trialish's TestCase run by another runner (:mod:`_foreign`): the
+        runner owns the process's logging and warnings; logged errors still
+        reach the test that logged them.
+        """
+        from twisted.logger import globalLogPublisher
+
+        globalLogPublisher.addObserver(self.observe)
+
     def stop(self) -> None:
         if self._saved_filters is not None:
             warnings.filters[:] = self._saved_filters
@@ -252,12 +264,14 @@ class LogCapture:
                 self.stream.write(f"{self._timestamp()} [-] --> {test_id} <--\n")
             except Exception:  # a closed or broken log stream must not stop the run
                 pass
-        self.current = TestContext(self.write_line)
-        return self.current
+        context = TestContext(self.write_line)
+        context.outer = self.current
+        self.current = context
+        return context
 
     def end_test(self, context: TestContext) -> None:
         if self.current is context:
-            self.current = None
+            self.current = context.outer
         self.flush_if_due()
 
     def flush_if_due(self) -> None:

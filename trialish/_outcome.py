@@ -16,9 +16,8 @@ from ._failures import format_any, qualified_name
 from ._results import Kind, Problem, Status, TestReport
 
 TEST_PHASE = "test"
-
-
-SETUP_PHASE = "setUp"
+SETUP_PHASE = "setUp"  # also setUpClass and setUpModule: a SkipTest there skips
+TEARDOWN_PHASE = "tearDown"  # also cleanups and every fixture's tear-down
 
 
 def classify(exc_type: type, failure_exception: type = AssertionError, phase: str = TEST_PHASE) -> Kind:

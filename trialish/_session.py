@@ -1,19 +1,16 @@
 """Run an ordered list of specs and send one final event per test to a reporter.
 
-Tests run one after another on the main stack for as long as they finish
-synchronously.  The first test that waits makes the session start the
-reactor (once) and carry on from inside it; when the last test is done the
-reactor is stopped.  Ctrl-C: the first stops after the current test and
-still prints the summary; a second aborts at once.
+Tests run one after another on the main stack; whatever one of them (or a
+fixture) waits for, the reactor turns for during that wait only (see
+:mod:`_host`), so each test starts outside the reactor's loop.  Ctrl-C: the
+first stops after the current test and still prints the summary; a second
+aborts at once.
 
 Class and module fixtures (:mod:`_fixtures`) run between tests.  A test's
 report is held until the fixtures that end with it (``tearDownClass``,
 ``tearDownModule``) have run, so their problems are part of its one final
-event.  The whole run is one generator (:meth:`Session._procedure`) that
-yields whatever Deferred it must wait for -- a test's or a fixture's --
-exactly like the engine's procedure for one test: a fired one costs
-nothing, an unfired one is resumed by the reactor.  When the run stops
-early (``-x``, Ctrl-C) the teardowns of what was set up still run.
+event.  When the run stops early (``-x``, Ctrl-C) the teardowns of what was
+set up still run.
 """
 
 from __future__ import annotations
@@ -24,11 +21,11 @@ import sys
 import time
 from collections import deque
 from types import FrameType
-from typing import Any, Callable, Generator, Sequence
+from typing import Any, Callable, Sequence
 
 from ._discovery import TestSpec
 from ._fixtures import Fixtures, with_problems
-from ._reactor import ReactorHost
+from ._host import ReactorHost
 from ._reporters import Reporter
 from ._results import Kind, Problem, RunTotals, Status, TestReport
 
@@ -38,25 +35,16 @@ def load_error_report(spec: TestSpec) -> TestReport:
     return TestReport(spec.test_id, Status.ERROR, (problem,))
 
 
-def _reactor_stopped_report(spec: TestSpec) -> TestReport:
-    text = (
-        "Traceback (most recent call last):\nFailure: trialish.ReactorStoppedError: "
-        "not run: an earlier test stopped the reactor (tests must never call "
-        "reactor.stop() or reactor.crash())\n"
-    )
-    return TestReport(spec.test_id, Status.ERROR, (Problem(Kind.ERROR, "session", "", text),))
-
-
 class Session:
     def __init__(
         self,
-        run_test: Callable[[TestSpec], Any],
+        run_test: Callable[[TestSpec], TestReport],
         reporter: Reporter,
         host: ReactorHost,
+        fixtures: Fixtures,
         exitfirst: bool = False,
         on_abort: Callable[[], None] | None = None,
         test_interrupted: Callable[[], bool] = lambda: False,
-        fixtures: Fixtures | None = None,
         more_tests: Callable[[], Sequence[TestSpec]] | None = None,
     ) -> None:
         self._run_test = run_test
@@ -70,16 +58,11 @@ class Session:
         self.exitfirst = exitfirst
         self._on_abort = on_abort
         self._test_interrupted = test_interrupted
-        self.fixtures = fixtures if fixtures is not None else Fixtures(host.call_later)
+        self.fixtures = fixtures
         self.totals = RunTotals()
-        self.internal_error: Any = None
         self._queue: deque[TestSpec] = deque()
-        self._procedure_steps: Generator[Any, Any, None] | None = None
-        self._started: TestSpec | None = None  # started, no report yet
         self._held: TestReport | None = None  # finished, waiting for its teardowns
-        self._waiting = False
         self._failed = False
-        self._done = False
         self._interrupts = 0
         self._stop_requested = False
 
@@ -90,35 +73,13 @@ class Session:
         self._queue = deque(specs)
         self.reporter.run_started(len(specs))
         previous = self._install_signals()
-        self.host.when_running(self._install_signals)
         try:
-            self._procedure_steps = self._procedure()
-            self._advance(None)
-            if self._waiting:
-                self.host.run_until_done(lambda: None)
-            if not self._done and self.internal_error is None:
-                self._reactor_was_stopped()
+            self._run_queue()
         finally:
             self._restore_signals(previous)
         self.totals.elapsed = time.perf_counter() - started
         self.totals.interrupted = self._stop_requested
         return self.totals
-
-    def _reactor_was_stopped(self) -> None:
-        """Something stopped the reactor under us; nothing more can wait.
-
-        The test (or teardown) that was waiting still gets its one report.
-        """
-        self._waiting = False
-        if self._held is not None:
-            self._finished(self._held)
-        elif self._started is not None:
-            self._finished(_reactor_stopped_report(self._started))
-        self._held = self._started = None
-        while self._queue and not self._stopping():
-            spec = self._queue.popleft()
-            self.reporter.test_started(spec.test_id)
-            self._finished(_reactor_stopped_report(spec))
 
     def _stopping(self, pending: TestReport | None = None) -> bool:
         """Whether to start no more tests; ``pending`` is a report not yet counted."""
@@ -132,75 +93,32 @@ class Session:
             return False
         return self._failed or (pending is not None and pending.is_failure)
 
-    def _procedure(self) -> Generator[Any, Any, None]:
-        """The run: yields each Deferred it must wait for; is sent its result."""
+    def _run_queue(self) -> None:
         while True:
             if not self._queue and self._more_tests is not None and not self._stopping(self._held):
                 # Asked before the held report is released, so that the class
                 # and module fixtures stay up if the next batch shares them.
                 self._queue.extend(self._more_tests())
             next_spec = self._queue[0] if self._queue and not self._stopping(self._held) else None
-            problems = yield from self.fixtures.leave(next_spec)
+            problems = self.fixtures.leave(next_spec)
             if self._held is not None:
                 held = with_problems(self._held, problems)
                 if next_spec is not None and problems and self._stopping(held):
                     # -x, and the teardown was the first failure: stop here too.
-                    held = with_problems(held, (yield from self.fixtures.leave(None)))
+                    held = with_problems(held, self.fixtures.leave(None))
                     next_spec = None
                 self._held = None
                 self._finished(held)
             if next_spec is None:
                 return
-            spec = self._started = self._queue.popleft()
+            spec = self._queue.popleft()
             self.reporter.test_started(spec.test_id)
             if spec.load_error is not None:
-                report: Any = load_error_report(spec)
+                report = load_error_report(spec)
             else:
-                blocked = yield from self.fixtures.enter(spec)
-                if blocked is not None:
-                    report = blocked.report_for(spec.test_id)
-                else:
-                    report = self._run_test(spec)
-                    if not isinstance(report, TestReport):
-                        report = yield report
-                        if not isinstance(report, TestReport):  # a Failure: trialish's own bug
-                            self._crashed(report)
-                            return
-            self._started, self._held = None, report
-
-    def _advance(self, send: Any) -> None:
-        """Run the procedure until it waits on an unfired Deferred, or ends."""
-        assert self._procedure_steps is not None
-        while True:
-            try:
-                deferred = self._procedure_steps.send(send)
-            except StopIteration:
-                self._done = True
-                self.host.stop()
-                return
-            box: list[Any] = []
-            deferred.addBoth(box.append)
-            if box:
-                send = box[0]
-                continue
-            self._waiting = True
-            deferred.addCallback(lambda _: self._resume(box[0]))
-            return
-
-    def _resume(self, value: Any) -> None:
-        self._waiting = False
-        try:
-            self._advance(value)
-        except BaseException:
-            from twisted.python.failure import Failure
-
-            self._crashed(Failure())
-
-    def _crashed(self, failure: Any) -> None:
-        """A bug in trialish itself: stop everything and let main() say so."""
-        self.internal_error = failure
-        self._done = True
-        self.host.stop()
+                blocked = self.fixtures.enter(spec)
+                report = blocked.report_for(spec.test_id) if blocked is not None else self._run_test(spec)
+            self._held = report
 
     def _finished(self, report: TestReport) -> None:
         self._failed = self._failed or report.is_failure  # totals.successful is O(tests)
@@ -224,15 +142,15 @@ class Session:
         if self._more_tests is None:  # a -j worker's stderr is its test's output; the parent says it
             sys.stderr.write(f"\ntrialish: {what}, stopping after the current test "
                              "(press Ctrl-C again to abort)\n")
-        if not self.host.running:
-            # A synchronous test is running on the main stack: interrupt it.
+        if not self.host.turning():
+            # A test's own code is running on the main stack: interrupt it.
             raise KeyboardInterrupt
 
     def _install_signals(self) -> Any:
         """Ctrl-C and SIGTERM both stop the run after the current test.
 
-        Also called each time the reactor starts, since Twisted's own
-        handlers (which would stop the reactor) replace ours then.
+        They stay ours for the whole run: the reactor's loop is never
+        entered with Twisted's own handlers (see :mod:`_host`).
         """
         try:
             return {signum: signal.signal(signum, self._on_interrupt)

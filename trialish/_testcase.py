@@ -1,10 +1,11 @@
 """trialish's TestCase classes, built on the stdlib's ``unittest.TestCase``.
 
-The classes hold the test's API (assertions, ``mktemp``, ``patch``); they do
-not run themselves inside trialish.  The engine drives their phases
-(setUp, the test, cleanups, tearDown) so that any phase may return a
-Deferred or a coroutine.  ``SynchronousTestCase`` keeps the stdlib ``run()``
-so it still works under other runners.
+The classes hold the test's API (assertions, ``mktemp``, ``patch``).  Inside
+trialish the engine drives their phases (setUp, the test, cleanups,
+tearDown) so that any phase may return a Deferred or a coroutine.  Their
+``run()`` and ``debug()`` -- what the stdlib's runner, pytest and IDEs call
+-- go through the same engine (:mod:`_foreign`), so a test gives the same
+outcome whoever runs it.
 """
 
 from __future__ import annotations
@@ -56,8 +57,37 @@ class SynchronousTestCase(TrialAliases, LogAssertions, DeferredAssertions, unitt
     waits_for_results = False  # the engine reads this: may phases be async?
 
     def __init__(self, methodName: str = "runTest") -> None:
+        # The stdlib lets a case be built for a "runTest" it does not have;
+        # no placeholder method, so that a runner collecting an imported
+        # TestCase finds no test in it.
         super().__init__(methodName)
         self._trialish: Any = None
+
+    def run(self, result: Any = None) -> Any:
+        """Run the test through trialish's engine and report it to ``result``."""
+        from ._foreign import run_case
+
+        stop_test_run = None
+        if result is None:
+            result = self.defaultTestResult()
+            start_test_run = getattr(result, "startTestRun", None)
+            stop_test_run = getattr(result, "stopTestRun", None)
+            if start_test_run is not None:
+                start_test_run()
+        result.startTest(self)
+        try:
+            run_case(self, result)
+        finally:
+            result.stopTest(self)
+            if stop_test_run is not None:
+                stop_test_run()
+        return result
+
+    def debug(self) -> None:
+        """Run the test without a result: what made it fail is raised."""
+        from ._foreign import debug_case
+
+        debug_case(self)
 
     def mktemp(self) -> str:
         """Return a unique path under the temp directory; its parent exists."""
@@ -88,9 +118,6 @@ class SynchronousTestCase(TrialAliases, LogAssertions, DeferredAssertions, unitt
         from ._outcome import Todo
 
         return Todo.from_attribute(lookup(self, self._testMethodName, "todo"))
-
-    def runTest(self) -> None:  # lets TestCase() be built without a method name
-        """Placeholder so the class can be instantiated without a test name."""
 
 
 class TestCase(SynchronousTestCase):

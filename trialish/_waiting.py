@@ -1,124 +1,81 @@
-"""One wait of one test: what the engine's procedure yields, and what the reactor calls back.
+"""One wait: a Deferred the reactor is turned for, and the three ways it can end.
 
-:mod:`_engine` writes a test as a generator that yields a :class:`_Wait`
-whenever a phase hands back a Deferred that has not fired.  When the driver
-cannot resume at once, a :class:`_Waiting` holds everything the reactor
-needs to resume the test later: on the result, on the timeout, or when a
-reactor callback of the test misuses the reactor.
+:mod:`_phases` hands the host (:meth:`_host.ReactorHost.wait`) a
+:class:`Waiting` when a phase returns a Deferred (or a coroutine) that has
+not fired.  The host turns the reactor until the wait ends, whichever comes
+first:
+
+- the Deferred fires (its result is already in ``box``);
+- the timeout's reactor timer fires: the Deferred is cancelled;
+- a reactor callback of the test calls ``reactor.stop()``, ``crash()``,
+  ``run()`` or ``iterate()``: the wait ends with that misuse as its error.
+
+Each way marks the wait as ended and calls ``end_loop`` (the host crashes the
+reactor's loop), so the others then do nothing.  One object per wait, with
+slots: this is made for every wait of every waiting test.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Generator
+from typing import Any, Callable
 
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
-from ._coroutines import suspended_at
-from ._reactor import on_misuse
 
-if TYPE_CHECKING:
-    from ._engine import Engine
-
-_TIMED_OUT = object()
+def _nothing() -> None:
+    """``end_loop`` until the host sets the real one."""
 
 
-class _Wait:
-    """What the procedure yields: a Deferred to wait for, and for how long."""
+class Waiting:
+    """A Deferred being waited for, and how the wait ended."""
 
-    __slots__ = ("deferred", "timeout", "label", "phase", "coroutine", "box", "cancel_error",
-                 "suspended", "pending_calls")
+    __slots__ = ("deferred", "box", "timeout", "on_timeout", "end_loop", "ended", "timed_out",
+                 "misuse", "cancel_error", "stopped")
 
     def __init__(
-        self, deferred: Deferred, timeout: float | None, label: str, coroutine: Any = None,
-        phase: str = "",
+        self, deferred: Deferred, box: list[Any], timeout: float | None,
+        on_timeout: Callable[[], None] | None = None,
     ) -> None:
         self.deferred = deferred
+        self.box = box  # the Deferred's result lands here (a callback added before the wait)
         self.timeout = timeout
-        self.label = label
-        self.phase = phase  # the phase the wait belongs to, for its problems
-        self.coroutine = coroutine  # the phase's coroutine, to say where it is stuck
-        # The Deferred's result, once it has one: filled by a callback the
-        # first of the phase or the driver adds (only once: it eats the result).
-        self.box: list[Any] | None = None
+        self.on_timeout = on_timeout  # notes what the test was doing, before the cancel
+        self.end_loop: Callable[[], None] = _nothing
+        self.ended = False
+        self.timed_out = False
+        self.misuse: BaseException | None = None
         self.cancel_error: Failure | None = None  # what cancelling it on timeout raised
-        self.suspended: tuple[str, ...] = ()  # where it was when it timed out
-        self.pending_calls: tuple[str, ...] = ()  # the reactor's delayed calls at that moment
+        self.stopped = False  # the loop ended under the wait, by none of the three
 
+    def fired(self, result: Any) -> Any:
+        if not self.ended:
+            self.ended = True
+            self.end_loop()
+        return result
 
-Procedure = Generator[_Wait, Any, None]
-
-
-class _Waiting:
-    """One wait of one test that did not end at once: what the reactor calls back.
-
-    Whichever comes first -- the result, the timeout, a misuse of the
-    reactor -- ends the wait and resumes the test's procedure; the others
-    then do nothing.  (One object per wait rather than five closures and a
-    dict: this runs for every wait of every waiting test.)
-    """
-
-    __slots__ = ("engine", "procedure", "wait", "box", "done", "finish", "timer", "resumed")
-
-    def __init__(
-        self, engine: "Engine", procedure: Procedure, wait: _Wait, box: list, done: Deferred, finish: tuple,
-    ) -> None:
-        self.engine = engine
-        self.procedure = procedure
-        self.wait = wait
-        self.box = box  # the Deferred's result lands here first (see Engine._step)
-        self.done = done
-        self.finish = finish
-        self.timer: Any = None
-        self.resumed = False
-
-    def advance(self, value: Any) -> None:
-        # Called by the reactor: whatever goes wrong must end up in
-        # ``done``, or the session would wait for this test forever.
+    def time_out(self) -> None:
+        if self.ended:
+            return
+        self.ended = True
+        self.timed_out = True
+        if self.on_timeout is not None:
+            self.on_timeout()
         try:
-            self.engine._step(self.procedure, value, self.done, self.finish)
-        except BaseException:
-            if not self.done.called:
-                self.done.errback(Failure())
-
-    def _end(self) -> bool:
-        """Mark the wait as over; False if it already was."""
-        if self.resumed:
-            return False
-        self.resumed = True
-        on_misuse(None)
-        timer = self.timer
-        if timer is not None and timer.active():
-            timer.cancel()
-        return True
-
-    def on_result(self, _: Any) -> None:
-        if self._end():
-            self.advance(self.box[0])
+            self.deferred.cancel()  # its CancelledError lands in box: the timeout wins
+        except BaseException:  # a canceller that raises: one more problem
+            self.cancel_error = Failure()
+        self.end_loop()
 
     def misused(self, error: BaseException) -> bool:
-        # A reactor callback of this test called reactor.stop() (or
-        # run/crash/iterate): end the wait with that error now, from a
-        # fresh reactor turn, rather than wait for the timeout.
-        if not self._end():
+        """End the wait with ``error``; False if it had already ended."""
+        if self.ended:
             return False
+        self.ended = True
+        self.misuse = error
         try:
-            self.wait.deferred.cancel()  # its result (CancelledError) goes to on_result: ignored
+            self.deferred.cancel()
         except BaseException:
             pass
-        self.engine._call_later(0, self.advance, Failure(error))
+        self.end_loop()
         return True
-
-    def on_timeout(self) -> None:
-        if not self._end():
-            return
-        engine, wait = self.engine, self.wait
-        engine.logs.flush()
-        if wait.coroutine is not None:
-            wait.suspended = tuple(suspended_at(wait.coroutine))
-        wait.pending_calls = tuple(engine.janitor.pending_call_lines())
-        try:
-            wait.deferred.cancel()
-        except BaseException:  # a canceller that raises: one more problem
-            wait.cancel_error = Failure()
-        self.advance(_TIMED_OUT)

@@ -77,6 +77,16 @@ class Watchdog:
         self._case, self._label, self._seconds = case, label, timeout
         self._deadline = time.monotonic() + timeout + GRACE
 
+    def save(self) -> tuple[Any, str, float, float | None]:
+        """What is armed now, for :meth:`restore` (a test that runs another test)."""
+        return self._case, self._label, self._seconds, self._deadline
+
+    def restore(self, saved: tuple[Any, str, float, float | None] | None) -> None:
+        if saved is None:
+            return
+        with self._lock:
+            self._case, self._label, self._seconds, self._deadline = saved
+
     def disarm(self) -> None:
         self._case = None  # never keep a finished test's case alive
         if self._deadline is not None or self._pending:
@@ -119,20 +129,14 @@ class Watchdog:
             # not blocked by the test; raising here would break the run.
             # The phase's overdue reactor timer is about to fire instead.
             return
+        who = f"{self._case!r} ({self._label})" if self._case is not None else self._label
         raise BlockedTestError(
-            f"{self._case!r} ({self._label}) blocked the reactor's thread for more than its timeout of "
+            f"{who} blocked the reactor's thread for more than its timeout of "
             f"{self._seconds} secs and was interrupted where its traceback ends"
         )
 
 
 _SHARED: list[Watchdog] = []
-
-
-def shared_watchdog() -> Watchdog:
-    """The process's watchdog (there can be only one SIGALRM handler)."""
-    if not _SHARED:
-        _SHARED.append(Watchdog())
-    return _SHARED[0]
 
 
 _SHARED: list[Watchdog] = []

@@ -282,8 +282,11 @@ def _work(result_fd: int, command_fd: int, config: Any, by_id: Mapping[str, Any]
     batches = _Batches(result_fd, command_fd, by_id)
     signal.signal(signal.SIGUSR1, batches.on_stop_signal)
     reporter = _StreamingReporter(result_fd, capture)
-    totals, internal_error = _run_specs(config, [], reporter, host, log_stream,
-                                        more_tests=batches)
+    try:
+        totals, internal_error = _run_specs(config, [], reporter, host, log_stream,
+                                            more_tests=batches)
+    finally:
+        host.shut_down()
     log_stream.close()
     send(result_fd, ("bye", totals.interrupted, internal_error))
 
@@ -326,7 +329,7 @@ def forked_main(result_fd: int, command_fd: int, config: Any, by_id: Mapping[str
     def run() -> None:
         import random
 
-        from ._reactor import ReactorHost
+        from ._host import ReactorHost
 
         os.setsid()  # the terminal's Ctrl-C is the parent's to pass on
         _reset_signals()
@@ -400,7 +403,7 @@ def fresh_reactor_after_fork() -> None:
     poller = getattr(reactor, "_poller", None)
     if poller is not None and hasattr(poller, "close"):
         poller.close()
-    # The loop controls trialish guards (see _reactor.guard) are shadowed on the
+    # The loop controls trialish guards (see _host.guard) are shadowed on the
     # instance; __init__ must bind the class's own for Twisted's shutdown triggers.
     shadowed = {name: reactor.__dict__.pop(name)
                 for name in ("run", "stop", "crash", "iterate") if name in reactor.__dict__}
@@ -423,7 +426,7 @@ def main(argv: list[str]) -> int:
     def run() -> None:
         from ._debugging import disable_modules, set_up_process
         from ._discovery import find_tests
-        from ._reactor import ReactorHost
+        from ._host import ReactorHost
 
         _die_with_parent()
         os.chdir(start_dir)
