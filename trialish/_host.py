@@ -272,8 +272,17 @@ def _uninstall_child_signals() -> None:
             pass
 
 
-def _after_test_run(saved: dict[int, Any]) -> None:
+def _after_test_run(reactor: Any, saved: dict[int, Any]) -> None:
     """Put back what a test's own ``reactor.run()`` changed: its handlers, our SIGCHLD."""
+    # The asyncio reactor's run() leaves its signal handling installed (the
+    # others uninstall it on the way out); the next wait's startRunning()
+    # would uninstall it, and with it the SIGCHLD wake-up the run relies on.
+    signals = getattr(reactor, "_signals", None)
+    if signals is not None:
+        try:
+            signals.uninstall()
+        except Exception:
+            pass
     for signum, handler in saved.items():
         try:
             if signal.getsignal(signum) is not handler:
@@ -284,8 +293,6 @@ def _after_test_run(saved: dict[int, Any]) -> None:
     if handling:
         # The run's own SIGCHLD handling was uninstalled when it returned.
         _uninstall_child_signals()
-        from twisted.internet import reactor
-
         _LOOP.child_signals = _install_child_signals(reactor)
 
 
@@ -339,7 +346,7 @@ def _guarded_method(name: str, reactor: Any) -> Callable[..., Any]:
                 return real(*args, **kwargs)
             finally:
                 loop.test_runs -= 1
-                _after_test_run(saved)
+                _after_test_run(reactor, saved)
         if name == "iterate":
             if loop.warn_iterate:
                 warnings.warn(_ITERATE_DEPRECATED, DeprecationWarning, stacklevel=2)
