@@ -1,11 +1,13 @@
 # Everything a fresh machine needs: `make demo` and `make test` create the
 # virtual environment themselves.
 PYTHON ?= python3
+# bash: the recipes below use here-strings (<<<) and pipefail
+SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test bench bench-quick bench-parallel clean conformance
+.PHONY: demo test canary bench bench-quick bench-parallel clean conformance
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +18,23 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/trialish --reactor asyncio --temp-directory _trial_temp_demo examples
 
-test: $(STAMP)
+test: $(STAMP) canary
 	$(BIN)/trialish tests
+
+# The canary: tests/samples/canary has known outcomes (2 pass, 1 fails, 1 errors,
+# 1 is skipped).  Checked here by exit status and grep only -- not by trialish
+# or Python test code -- so a trialish that reports failures as passes fails CI
+# even if it would also pass its own suite.
+CANARY_SUMMARY := FAILED (skips=1, failures=1, errors=1, successes=2)
+canary: $(STAMP)
+	@set -u; out=$$($(BIN)/trialish --temp-directory _trial_temp_canary \
+		tests/samples/canary/test_canary.py 2>&1); code=$$?; \
+	if [ $$code -ne 1 ] || ! grep -q '^Ran 5 tests in ' <<<"$$out" \
+		|| ! grep -qxF '$(CANARY_SUMMARY)' <<<"$$out"; then \
+		printf '%s\n' "$$out"; \
+		echo "make canary: expected exit 1 and '$(CANARY_SUMMARY)'; got exit $$code" >&2; \
+		exit 1; fi; \
+	echo "canary: exit 1 and '$(CANARY_SUMMARY)', as expected"
 
 clean:
 	rm -rf $(VENV) _trial_temp* .trialish *.egg-info
