@@ -18,8 +18,23 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/trialish --reactor asyncio --temp-directory _trial_temp_demo examples
 
+# CI must not trust trialish alone: a bug in its engine or reporting could hide
+# failures of its own suite.  So the suite runs twice, under trialish and under
+# the stdlib's `python -m unittest`, which shares no code with trialish (every
+# test class's base, tests/_support.TestCase, keeps the stdlib's run()).  Both
+# must pass and run the same number of tests (tests/samples/ is for neither).
 test: $(STAMP) canary
-	$(BIN)/trialish tests
+	@set -uo pipefail; logs=$$(mktemp -d); trap 'rm -rf "$$logs"' EXIT; failed=0; \
+	echo "== trialish tests"; \
+	$(BIN)/trialish tests 2>&1 | tee "$$logs/trialish" || failed=1; \
+	echo "== python -m unittest discover -s tests -t ."; \
+	$(BIN)/python -m unittest discover -s tests -t . 2>&1 | tee "$$logs/unittest" || failed=1; \
+	ran_trialish=$$(grep -o '^Ran [0-9]* tests' "$$logs/trialish" | tail -n 1); \
+	ran_unittest=$$(grep -o '^Ran [0-9]* tests' "$$logs/unittest" | tail -n 1); \
+	if [ -z "$$ran_trialish" ] || [ "$$ran_trialish" != "$$ran_unittest" ]; then \
+		echo "make test: trialish: '$$ran_trialish', unittest: '$$ran_unittest' -- not the same suite" >&2; \
+		failed=1; fi; \
+	exit $$failed
 
 # The canary: tests/samples/canary has known outcomes (2 pass, 1 fails, 1 errors,
 # 1 is skipped).  Checked here by exit status and grep only -- not by trialish
