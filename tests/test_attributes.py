@@ -9,7 +9,7 @@ import types
 import unittest
 from typing import Any
 
-from trialish import SynchronousTestCase, TestCase
+import trialish
 from trialish._attributes import (
     TimeoutValueError,
     expects_failure,
@@ -18,10 +18,10 @@ from trialish._attributes import (
     timeout_for,
 )
 
-from .test_engine import block_of, run_sample, statuses
+from ._support import TestCase, block_of, run_sample, statuses
 
 
-class Lookup(SynchronousTestCase):
+class Lookup(TestCase):
     """Fake package ``fakepkg`` and module ``fakepkg.mod`` holding a case class."""
 
     def setUp(self) -> None:
@@ -31,7 +31,7 @@ class Lookup(SynchronousTestCase):
         self.module = self.install("fakepkg_attrs.mod", todo="module", suppress="module",
                                    skip=unittest.skip)  # an imported function: not a setting
 
-        class Base(SynchronousTestCase):
+        class Base(trialish.SynchronousTestCase):
             suppress = "base class"
 
             def check(self) -> None:
@@ -82,7 +82,7 @@ class Lookup(SynchronousTestCase):
         self.assertEqual(lookup(self.Case("check"), "check", "nothing", "default"), "default")
 
     def test_stdlib_decorators(self) -> None:
-        class Case(SynchronousTestCase):
+        class Case(trialish.SynchronousTestCase):
             @unittest.skip("method reason")
             def check(self) -> None:
                 pass
@@ -95,7 +95,7 @@ class Lookup(SynchronousTestCase):
                 pass
 
         @unittest.skip("class reason")
-        class Skipped(SynchronousTestCase):
+        class Skipped(trialish.SynchronousTestCase):
             def check(self) -> None:
                 pass
 
@@ -106,9 +106,9 @@ class Lookup(SynchronousTestCase):
         self.assertFalse(expects_failure(Case("plain"), "plain"))
 
 
-class Timeouts(SynchronousTestCase):
+class Timeouts(TestCase):
     def case_with(self, value: Any) -> Any:
-        class Case(TestCase):
+        class Case(trialish.TestCase):
             def check(self) -> None:
                 pass
 
@@ -137,7 +137,7 @@ class Timeouts(SynchronousTestCase):
         self.assertEqual(TimeoutValueError.__module__, "trialish")
 
 
-class AttributesBlackBox(SynchronousTestCase):
+class AttributesBlackBox(TestCase):
     """eng_outcomes/marked: attributes on methods, classes, modules and packages."""
 
     def run_marked(self) -> tuple[Any, dict[str, str]]:

@@ -7,12 +7,10 @@ import subprocess
 import sys
 import textwrap
 
-from trialish import SynchronousTestCase
 from trialish._config import Config, UsageError, parse
 from trialish._reactor import unavailable_reason
 
-from ._support import REPO, trialish, write_files
-from .test_discovery import _folder, bw, case, outcomes
+from ._support import REPO, TestCase, bw, case, new_folder, outcomes, trialish, write_files
 
 BAD_ARGUMENTS = [
     (["--bogus"], "--bogus"),
@@ -31,7 +29,7 @@ BAD_ARGUMENTS = [
 ]
 
 
-class Parse(SynchronousTestCase):
+class Parse(TestCase):
     def test_defaults(self) -> None:
         self.assertEqual(parse([]), Config())
         self.assertEqual((Config().reporter, Config().temp_directory, Config().logfile, Config().order),
@@ -62,9 +60,9 @@ class Parse(SynchronousTestCase):
             self.assertNotIn("\n", str(caught.exception), argv)
 
 
-class HelpTopics(SynchronousTestCase):
+class HelpTopics(TestCase):
     def test_each_topic_prints_and_exits_0(self) -> None:
-        folder = _folder(self)
+        folder = new_folder(self)
         expected = {
             "--help": ["usage: trialish", "--reporter", "--temp-directory", "--exitfirst"],
             "--version": ["trialish 0.1.0", "Twisted"],
@@ -80,9 +78,9 @@ class HelpTopics(SynchronousTestCase):
         self.assertEqual(os.listdir(folder), [])  # no temp directory for a help topic
 
 
-class UsageErrors(SynchronousTestCase):
+class UsageErrors(TestCase):
     def test_bad_arguments_give_one_line_and_exit_4(self) -> None:
-        folder = write_files(_folder(self), {"test_one.py": case("test_ok", "One")})
+        folder = write_files(new_folder(self), {"test_one.py": case("test_ok", "One")})
         for argv, option in BAD_ARGUMENTS + [(["--reactor", "kqueue"], "kqueue")]:
             if argv == ["--reactor", "kqueue"] and unavailable_reason("kqueue") is None:
                 continue  # kqueue works here (BSD, macOS): not an error
@@ -95,14 +93,14 @@ class UsageErrors(SynchronousTestCase):
             self.assertNotIn("Traceback", run.err)
 
 
-class ExitCodes(SynchronousTestCase):
+class ExitCodes(TestCase):
     def test_all_passed_is_0(self) -> None:
-        run = bw(cwd=write_files(_folder(self), {"test_pass.py": case("test_a test_b")}))
+        run = bw(cwd=write_files(new_folder(self), {"test_pass.py": case("test_a test_b")}))
         self.assertEqual(run.code, 0, run)
         self.assertEqual(len(outcomes(run.out)), 2, run)
 
     def test_a_failure_or_an_error_is_1(self) -> None:
-        folder = write_files(_folder(self), {"test_mixed.py": textwrap.dedent("""\
+        folder = write_files(new_folder(self), {"test_mixed.py": textwrap.dedent("""\
             import unittest
             class Fails(unittest.TestCase):
                 def test_fail(self):
@@ -115,7 +113,7 @@ class ExitCodes(SynchronousTestCase):
         self.assertEqual(bw("test_mixed.Errors", cwd=folder).code, 1)
 
     def test_no_tests_found_is_5(self) -> None:
-        folder = write_files(_folder(self), {"empty/notes.txt": "", "helpers.py": case("test_x")})
+        folder = write_files(new_folder(self), {"empty/notes.txt": "", "helpers.py": case("test_x")})
         for args in ((), ("empty",)):
             run = bw(*args, cwd=folder)
             self.assertEqual(run.code, 5, run)
@@ -123,7 +121,7 @@ class ExitCodes(SynchronousTestCase):
             self.assertEqual(outcomes(run.out), [])
 
     def test_no_tests_found_says_which_option_emptied_the_run(self) -> None:
-        folder = write_files(_folder(self), {"test_pass.py": case("test_a test_b", name="Store")})
+        folder = write_files(new_folder(self), {"test_pass.py": case("test_a test_b", name="Store")})
         run = bw("-k", "nothing", cwd=folder)
         self.assertEqual(run.code, 5, run)
         self.assertIn("none of the 2 tests matches -k 'nothing'", run.err)
@@ -132,7 +130,7 @@ class ExitCodes(SynchronousTestCase):
         self.assertIn("shard 2/2 is empty (there are 1 tests to share)", run.err)
 
     def test_a_reader_that_goes_away_is_no_traceback(self) -> None:
-        folder = write_files(_folder(self), {"test_pass.py": case(" ".join(
+        folder = write_files(new_folder(self), {"test_pass.py": case(" ".join(
             f"test_{index}" for index in range(300)))})
         command = (f"{sys.executable} -m trialish --lf --shard 1/1 -z 7 --reporter=bwverbose "
                    "| head -c 1")
@@ -143,7 +141,7 @@ class ExitCodes(SynchronousTestCase):
             self.assertEqual(piped.stdout, "R")  # "Running tests shuffled with seed 7"
 
     def test_exitfirst_stops_after_the_first_failure(self) -> None:
-        folder = write_files(_folder(self), {"test_stop.py": textwrap.dedent("""\
+        folder = write_files(new_folder(self), {"test_stop.py": textwrap.dedent("""\
             import unittest
             class Stop(unittest.TestCase):
                 def test_a_passes(self):
@@ -164,7 +162,7 @@ class ExitCodes(SynchronousTestCase):
             self.assertEqual(run.code, 1, run)
 
 
-class Reactors(SynchronousTestCase):
+class Reactors(TestCase):
     """Each reactor runs a test that really waits on it."""
 
     SOURCE = textwrap.dedent("""\
@@ -185,7 +183,7 @@ class Reactors(SynchronousTestCase):
                "asyncio": "AsyncioSelectorReactor"}
 
     def test_each_reactor_runs_a_deferred_test(self) -> None:
-        folder = write_files(_folder(self), {"test_wait.py": self.SOURCE})
+        folder = write_files(new_folder(self), {"test_wait.py": self.SOURCE})
         tried = 0
         for name, class_name in self.CLASSES.items():
             if unavailable_reason(name) is not None:
@@ -199,7 +197,7 @@ class Reactors(SynchronousTestCase):
 
     def test_a_wrong_reactor_is_noticed(self) -> None:
         """The check above can fail: poll is not select."""
-        folder = write_files(_folder(self), {"test_wait.py": self.SOURCE})
+        folder = write_files(new_folder(self), {"test_wait.py": self.SOURCE})
         run = bw("--reactor", "select", "test_wait", cwd=folder, env={"EXPECT_REACTOR": "PollReactor"})
         self.assertEqual(outcomes(run.out), [("test_wait.Waits.test_deferred", "FAILURE")], run)
         self.assertEqual(run.code, 1, run)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import textwrap
 
-from trialish import SynchronousTestCase
-
 from conformance.outcomes import (
     MISSING, NO_STATUS, Seen, compare, module_of, parse, ran_line, split_summary, tally,
 )
+
+from ._support import TestCase
 
 SEP = "-" * 79
 DOUBLE = "=" * 79
@@ -21,7 +21,7 @@ def outcomes(text: str) -> dict[str, str]:
     return {test_id: seen.outcome for test_id, seen in parse(text).items()}
 
 
-class Parse(SynchronousTestCase):
+class Parse(TestCase):
     def test_clean_lines_of_both_runners(self) -> None:
         text = textwrap.dedent(f"""\
             a.b.C.test_ok ... [OK]
@@ -92,7 +92,7 @@ class Parse(SynchronousTestCase):
                          {"ERROR": 1, "OK": 2})
 
 
-class ModuleOf(SynchronousTestCase):
+class ModuleOf(TestCase):
     def test_module_is_before_the_first_class(self) -> None:
         self.assertEqual(module_of("twisted.test.test_x.SomeTests.test_y"), "twisted.test.test_x")
         self.assertEqual(module_of("twisted.test.test_x"), "twisted.test.test_x")
@@ -103,7 +103,7 @@ def seen(*statuses: str) -> Seen:
     return Seen(list(statuses), starts=1)
 
 
-class Compare(SynchronousTestCase):
+class Compare(TestCase):
     def test_agreement_and_differences(self) -> None:
         trial = {"m.C.same": seen("OK"), "m.C.differ": seen("OK"), "m.C.trial_only": seen("SKIP")}
         trialish = {"m.C.same": seen("OK"), "m.C.differ": seen("ERROR"), "n.D.trialish_only": seen("OK")}

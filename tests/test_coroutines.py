@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from twisted.internet import defer
 
-from trialish import SkipTest, SynchronousTestCase
+from trialish import SkipTest
 from trialish._coroutines import suspended_at
 
-from .test_engine import block_of, run_sample, statuses
+from ._support import TestCase, block_of, run_sample, statuses
 
 MIXED = "test_mixed.Mixed"
 
 
-class AsyncioReactorBlackBox(SynchronousTestCase):
+class AsyncioReactorBlackBox(TestCase):
     def test_asyncio_and_deferreds_in_one_coroutine(self) -> None:
         run = run_sample("aio_native", "--reactor=asyncio", "test_mixed")
         self.assertEqual(statuses(run.out), {
@@ -50,7 +50,7 @@ class AsyncioReactorBlackBox(SynchronousTestCase):
         self.assertEqual(statuses(run.out)[f"{MIXED}.test_failing_deferred"], "[OK]", run)
 
 
-class StuckBlackBox(SynchronousTestCase):
+class StuckBlackBox(TestCase):
     def test_timeout_shows_the_chain_of_awaits(self) -> None:
         for args in ((), ("--reactor=asyncio",)):
             run = run_sample("aio_native", *args, "test_stuck.Stuck.test_deferred")
@@ -77,7 +77,7 @@ class StuckBlackBox(SynchronousTestCase):
         self.assertEqual(statuses(run.out), {test_id: "[ERROR]"})  # one problem, no dirty reactor
 
 
-class SuspendedAtUnit(SynchronousTestCase):
+class SuspendedAtUnit(TestCase):
     def test_chain_innermost_last(self) -> None:
         waiting: defer.Deferred = defer.Deferred()
 

@@ -9,98 +9,40 @@ restore ``sys.path``, ``sys.modules`` and the working directory afterwards.
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 import subprocess
 import sys
 import textwrap
 
-from trialish import SynchronousTestCase
-from trialish._discovery import Loader, TestSpec, module_name_for
+from trialish._discovery import TestSpec, module_name_for
 
-from ._support import Run, trialish, write_files
-
-RULE_ERRORS = "=" * 79
-RULE_END = "-" * 79
-
-
-# -- helpers shared with test_order, test_tempdir and test_cli ----------------
-
-
-def outcomes(out: str) -> list[tuple[str, str]]:
-    """``[(test id, status), ...]`` from bwverbose output, in running order."""
-    return re.findall(r"^(\S*) \.\.\. \[([A-Z!?]+)\]$", out, re.M)
-
-
-def ran(out: str) -> list[str]:
-    return [test_id for test_id, _ in outcomes(out)]
-
-
-def error_blocks(out: str) -> dict[str, str]:
-    """``{test id: body}`` of the [ERROR] blocks printed after the run."""
-    body = out.split("\n" + RULE_END + "\n")[0]
-    blocks = {}
-    for block in body.split(RULE_ERRORS + "\n")[1:]:
-        lines = block.rstrip("\n").split("\n")
-        blocks[lines[-1]] = "\n".join(lines[1:-1]).strip("\n")
-    return blocks
-
-
-def bw(*args: str, cwd: str, **kwargs) -> Run:  # type: ignore[no-untyped-def]
-    """Run trialish with the one-line-per-test reporter."""
-    return trialish("--reporter=bwverbose", *args, cwd=cwd, **kwargs)
-
-
-def case(body: str, name: str = "Tests", base: str = "unittest.TestCase") -> str:
-    """Source of a module with one TestCase class whose methods pass."""
-    methods = "".join(f"    def {method}(self):\n        pass\n" for method in body.split())
-    return f"import unittest\n\n\nclass {name}({base}):\n{methods}"
-
-
-def load_in_process(folder: str, *names: str, recurse: bool = True) -> dict[str, TestSpec]:
-    """Run the Loader in ``folder`` as the CLI would; leave no trace behind."""
-    saved_path, saved_modules, saved_cwd = list(sys.path), set(sys.modules), os.getcwd()
-    importlib.invalidate_caches()  # the files were written a moment ago
-    os.chdir(folder)
-    sys.path.insert(0, folder)
-    try:
-        specs = Loader(recurse).load(names)
-    finally:
-        os.chdir(saved_cwd)
-        sys.path[:] = saved_path
-        for module_name in set(sys.modules) - saved_modules:
-            del sys.modules[module_name]
-    return {spec.test_id: spec for spec in specs}
-
-
-def _folder(test: SynchronousTestCase) -> str:
-    folder = os.path.abspath(test.mktemp())
-    os.makedirs(folder)
-    return folder
+from ._support import (
+    TestCase, bw, case, error_blocks, load_in_process, new_folder, outcomes, ran, write_files,
+)
 
 
 # -- unit: module_name_for -------------------------------------------------------
 
 
-class ModuleNameFor(SynchronousTestCase):
+class ModuleNameFor(TestCase):
     def test_file_outside_a_package_is_top_level(self) -> None:
-        folder = write_files(_folder(self), {"test_x.py": ""})
+        folder = write_files(new_folder(self), {"test_x.py": ""})
         self.assertEqual(module_name_for(os.path.join(folder, "test_x.py")), ("test_x", folder))
 
     def test_file_in_nested_packages_gets_full_dotted_name(self) -> None:
-        folder = write_files(_folder(self), {
+        folder = write_files(new_folder(self), {
             "src/app/__init__.py": "", "src/app/sub/__init__.py": "", "src/app/sub/test_y.py": ""})
         name, root = module_name_for(os.path.join(folder, "src", "app", "sub", "test_y.py"))
         self.assertEqual((name, root), ("app.sub.test_y", os.path.join(folder, "src")))
 
     def test_package_init_is_the_package(self) -> None:
-        folder = write_files(_folder(self), {"app/__init__.py": "", "app/sub/__init__.py": ""})
+        folder = write_files(new_folder(self), {"app/__init__.py": "", "app/sub/__init__.py": ""})
         self.assertEqual(module_name_for(os.path.join(folder, "app", "sub", "__init__.py")),
                          ("app.sub", folder))
 
     def test_relative_path_gives_absolute_root(self) -> None:
-        folder = write_files(_folder(self), {"pkg/__init__.py": "", "pkg/test_z.py": ""})
+        folder = write_files(new_folder(self), {"pkg/__init__.py": "", "pkg/test_z.py": ""})
         saved = os.getcwd()
         os.chdir(os.path.join(folder, "pkg"))
         self.addCleanup(os.chdir, saved)
@@ -110,9 +52,9 @@ class ModuleNameFor(SynchronousTestCase):
 # -- in-process: what the Loader collects ---------------------------------------
 
 
-class LoaderCollects(SynchronousTestCase):
+class LoaderCollects(TestCase):
     def test_every_kind_of_testcase_and_only_test_methods(self) -> None:
-        folder = write_files(_folder(self), {"test_kinds.py": textwrap.dedent("""\
+        folder = write_files(new_folder(self), {"test_kinds.py": textwrap.dedent("""\
             import unittest
             import trialish
             from twisted.trial import unittest as trial_unittest
@@ -147,12 +89,12 @@ class LoaderCollects(SynchronousTestCase):
                       "pkg/sub/test_inner.py": case("test_x", "Inner"),
                       "pkg/helper.py": case("test_x", "NotATestModule"),
                       "pkg/testing.py": case("test_x", "PrefixIsTestUnderscore")})
-        folder = write_files(_folder(self), files)
+        folder = write_files(new_folder(self), files)
         self.assertEqual(sorted(load_in_process(folder)), [
             "pkg.sub.test_inner.Inner.test_x", "test_deep.Deep.test_x", "test_top.Top.test_x"])
 
     def test_no_recurse_keeps_to_the_top_level(self) -> None:
-        folder = write_files(_folder(self), {
+        folder = write_files(new_folder(self), {
             "nrpkg/__init__.py": "", "nrpkg/test_top.py": case("test_x", "Top"),
             "nrpkg/sub/__init__.py": "", "nrpkg/sub/test_low.py": case("test_x", "Low"),
             "plain/test_flat.py": case("test_x", "Flat"), "plain/deeper/test_deep.py": case("test_x", "Deep")})
@@ -163,7 +105,7 @@ class LoaderCollects(SynchronousTestCase):
             "test_deep.Deep.test_x", "test_flat.Flat.test_x"])
 
     def test_file_in_package_is_imported_under_its_dotted_name(self) -> None:
-        folder = write_files(_folder(self), {
+        folder = write_files(new_folder(self), {
             "dotpkg/__init__.py": "", "dotpkg/sub/__init__.py": "",
             "dotpkg/sub/test_rel.py": "from . import helper\n" + case("test_y", "Rel"),
             "dotpkg/sub/helper.py": ""})
@@ -172,7 +114,7 @@ class LoaderCollects(SynchronousTestCase):
         self.assertIsNone(specs["dotpkg.sub.test_rel.Rel.test_y"].load_error)
 
     def test_method_of_a_nested_class(self) -> None:
-        folder = write_files(_folder(self), {"test_nest.py": textwrap.dedent("""\
+        folder = write_files(new_folder(self), {"test_nest.py": textwrap.dedent("""\
             import unittest
             class Outer:
                 class Inner(unittest.TestCase):
@@ -185,7 +127,7 @@ class LoaderCollects(SynchronousTestCase):
         self.assertEqual(specs["test_nest.Outer.Inner.test_b"].method_name, "test_b")
 
     def test_two_modules_with_one_name_are_an_error_not_a_mixup(self) -> None:
-        folder = write_files(_folder(self), {
+        folder = write_files(new_folder(self), {
             "a/test_same.py": case("test_a", "A"), "b/test_same.py": case("test_b", "B")})
         specs = load_in_process(folder)
         self.assertIn("test_same.A.test_a", specs)
@@ -193,9 +135,9 @@ class LoaderCollects(SynchronousTestCase):
         self.assertIn("already taken by", specs["test_same"].load_error or "")
 
 
-class LoaderErrors(SynchronousTestCase):
+class LoaderErrors(TestCase):
     def test_import_error_text_has_only_the_users_frames(self) -> None:
-        folder = write_files(_folder(self), {
+        folder = write_files(new_folder(self), {
             "test_raises.py": "import helper_boom\n",
             "helper_boom.py": "def boom():\n    raise RuntimeError('at import')\nboom()\n",
             "test_fine.py": case("test_ok", "Fine")})
@@ -209,7 +151,7 @@ class LoaderErrors(SynchronousTestCase):
         self.assertTrue(text.endswith("builtins.RuntimeError: at import\n"), text)
 
     def test_syntax_error_shows_the_line_and_the_caret(self) -> None:
-        folder = write_files(_folder(self), {"test_syn.py": "def f(:\n    pass\n"})
+        folder = write_files(new_folder(self), {"test_syn.py": "def f(:\n    pass\n"})
         text = load_in_process(folder)["test_syn"].load_error or ""
         self.assertRegex(text, r'File ".*test_syn\.py", line 1\n    def f\(:\n +\^\n')
         self.assertTrue(text.endswith("builtins.SyntaxError: invalid syntax\n"), text)
@@ -218,7 +160,7 @@ class LoaderErrors(SynchronousTestCase):
     def test_a_name_given_twice_is_imported_once(self) -> None:
         """A module that fails to import is not cached: only the loader can
         keep it from running its import-time code (and reporting) twice."""
-        folder = write_files(_folder(self), {"test_once.py": textwrap.dedent("""\
+        folder = write_files(new_folder(self), {"test_once.py": textwrap.dedent("""\
             with open("imports.txt", "a") as handle:
                 handle.write("imported\\n")
             raise RuntimeError("broken")
@@ -229,7 +171,7 @@ class LoaderErrors(SynchronousTestCase):
             self.assertEqual(handle.read(), "imported\n")
 
     def test_names_that_name_nothing_are_one_sentence_each(self) -> None:
-        folder = write_files(_folder(self), {"test_have.py": case("test_yes", "Have"),
+        folder = write_files(new_folder(self), {"test_have.py": case("test_yes", "Have"),
                                              "helpers_mod.py": "def f(): pass\n"})
         names = ["missing.py", "nowhere/test_x.py", "no_such_module_here", "test_have.Nope",
                  "test_have.Have.test_nope", "helpers_mod.f", "not-a-name", "test_have.Have.test_yes"]
@@ -254,9 +196,9 @@ class LoaderErrors(SynchronousTestCase):
 # -- black box: what the user runs ------------------------------------------------
 
 
-class FindingTests(SynchronousTestCase):
+class FindingTests(TestCase):
     def project(self) -> str:
-        return write_files(_folder(self), {
+        return write_files(new_folder(self), {
             "mypkg/__init__.py": "",
             "mypkg/test_a.py": case("test_z test_a", "B"),
             "mypkg/sub/__init__.py": "",
@@ -292,7 +234,7 @@ class FindingTests(SynchronousTestCase):
         script = os.path.join(os.path.dirname(sys.executable), "trialish")
         if not os.path.exists(script):
             self.skipTest("the trialish console script is not installed next to this Python")
-        folder = write_files(_folder(self), {
+        folder = write_files(new_folder(self), {
             "mylib.py": "ANSWER = 42\n",
             "tests/test_uses_lib.py": "import unittest, mylib\n\nclass L(unittest.TestCase):\n"
                                       "    def test_lib(self):\n        self.assertEqual(mylib.ANSWER, 42)\n",
@@ -306,9 +248,9 @@ class FindingTests(SynchronousTestCase):
         self.assertEqual(process.returncode, 0, process.stderr)
 
 
-class LoadErrors(SynchronousTestCase):
+class LoadErrors(TestCase):
     def test_each_broken_module_is_one_error_and_the_rest_run(self) -> None:
-        folder = write_files(_folder(self), {
+        folder = write_files(new_folder(self), {
             "test_syntax.py": "import unittest\nclass S(unittest.TestCase):\n    def test_x(self)\n        pass\n",
             "test_missing.py": "import no_such_dependency_xyz\n",
             "test_raises.py": "raise ValueError('broken at import')\n",
@@ -332,7 +274,7 @@ class LoadErrors(SynchronousTestCase):
             self.assertNotIn(os.sep + "trialish" + os.sep, text)
 
     def test_name_that_names_nothing_is_an_error_not_a_crash(self) -> None:
-        folder = write_files(_folder(self), {"test_here.py": case("test_ok", "Here")})
+        folder = write_files(new_folder(self), {"test_here.py": case("test_ok", "Here")})
         run = bw("test_here.Here.test_gone", "test_gone.py", "gone_module", "test_here.Here.test_ok",
                  cwd=folder)
         self.assertEqual(outcomes(run.out), [
@@ -346,11 +288,11 @@ class LoadErrors(SynchronousTestCase):
         self.assertEqual(run.code, 1, run)
 
 
-class LazyPosition(SynchronousTestCase):
+class LazyPosition(TestCase):
     """``position`` is only needed by --order toptobottom: worked out when asked."""
 
     def test_position_is_computed_on_first_use_with_the_same_result(self) -> None:
-        folder = write_files(_folder(self), {"test_pos.py": textwrap.dedent("""\
+        folder = write_files(new_folder(self), {"test_pos.py": textwrap.dedent("""\
             import functools, unittest
 
             def wrapped(function):

@@ -10,55 +10,23 @@ from __future__ import annotations
 import inspect
 import io
 import os
-import re
-import tempfile
 from typing import Any
 
 from twisted.internet import defer, task
 from twisted.python.failure import Failure
 
-from trialish import SynchronousTestCase, TestCase
+import trialish
 from trialish._engine import Engine, EngineSettings
 from trialish._logcapture import LogCapture
 from trialish._results import Kind, Status, TestReport
 
-from ._support import Run, copy_sample, trialish
-
-# -- black-box helpers ---------------------------------------------------------
-
-_RUNS: dict[tuple[str, ...], Run] = {}
-
-
-def run_sample(name: str, *args: str) -> Run:
-    """Run trialish on a copy of tests/samples/NAME once per process."""
-    key = (name, *args)
-    if key not in _RUNS:
-        folder = copy_sample(name, tempfile.mkdtemp(prefix=name + "-", dir=os.getcwd()))
-        _RUNS[key] = trialish("--reporter=bwverbose", *args, cwd=folder)
-    return _RUNS[key]
-
-
-def statuses(out: str) -> dict[str, str]:
-    """``{test id: [STATUS]}`` from bwverbose output; each test must appear once."""
-    found: dict[str, str] = {}
-    for test_id, status in re.findall(r"^(\S+) \.\.\. (\[\S+\])$", out, re.M):
-        assert test_id not in found, f"{test_id} reported twice"
-        found[test_id] = status
-    return found
-
-
-def block_of(out: str, test_id: str) -> str:
-    """The summary block (header, body, ids) that lists ``test_id``."""
-    for block in out.split("=" * 79):
-        if re.search(rf"^{re.escape(test_id)}$", block, re.M):
-            return block
-    raise AssertionError(f"no summary block lists {test_id}")
+from ._support import Run, TestCase, block_of, run_sample, statuses
 
 
 # -- black-box: phases -----------------------------------------------------------
 
 
-class PhasesBlackBox(SynchronousTestCase):
+class PhasesBlackBox(TestCase):
     def run_phases(self) -> tuple[Run, dict[str, str], list[str]]:
         run = run_sample("eng_phases", "test_phases")
         return run, statuses(run.out), run.temp_file("phases.txt").splitlines()
@@ -129,7 +97,7 @@ class PhasesBlackBox(SynchronousTestCase):
 # -- black-box: timeouts ---------------------------------------------------------
 
 
-class TimeoutsBlackBox(SynchronousTestCase):
+class TimeoutsBlackBox(TestCase):
     def run_timeouts(self) -> tuple[Run, dict[str, str]]:
         run = run_sample("eng_timeouts", "--timeout", "0.2", "slowpkg", "test_stuck")
         return run, statuses(run.out)
@@ -256,7 +224,7 @@ class _ClockHost:
             waiting.ended = waiting.stopped = True
 
 
-class EngineUnit(SynchronousTestCase):
+class EngineUnit(TestCase):
     def setUp(self) -> None:
         self.host = _ClockHost()
         self.clock = self.host.clock
@@ -279,7 +247,7 @@ class EngineUnit(SynchronousTestCase):
     def test_synchronous_phases_in_order_without_waiting(self) -> None:
         calls: list[str] = []
 
-        class Case(SynchronousTestCase):
+        class Case(trialish.SynchronousTestCase):
             def setUp(self) -> None:
                 calls.append("setUp")
                 self.addCleanup(calls.append, "cleanup registered first")
@@ -299,7 +267,7 @@ class EngineUnit(SynchronousTestCase):
         self.assertEqual(self.host.waits, 0)
 
     def test_fired_deferreds_and_coroutines_cost_no_wait(self) -> None:
-        class Case(TestCase):
+        class Case(trialish.TestCase):
             def setUp(self) -> Any:
                 self.addCleanup(lambda: defer.succeed(None))
                 return defer.succeed(None)
@@ -317,7 +285,7 @@ class EngineUnit(SynchronousTestCase):
     def test_unfired_deferred_waits_until_it_fires(self) -> None:
         pending: defer.Deferred = defer.Deferred()
 
-        class Case(TestCase):
+        class Case(trialish.TestCase):
             def body(self) -> Any:
                 return pending
 
@@ -335,7 +303,7 @@ class EngineUnit(SynchronousTestCase):
     def test_failure_after_waiting_is_reported(self) -> None:
         pending: defer.Deferred = defer.Deferred()
 
-        class Case(TestCase):
+        class Case(trialish.TestCase):
             def body(self) -> Any:
                 return pending
 
@@ -345,7 +313,7 @@ class EngineUnit(SynchronousTestCase):
         self.assertIn("builtins.KeyError: 'late'", report.problems[0].text)
 
     def test_a_wait_the_loop_abandons_is_an_error_not_a_hang(self) -> None:
-        class Case(TestCase):
+        class Case(trialish.TestCase):
             def body(self) -> Any:
                 return defer.Deferred()
 
@@ -357,7 +325,7 @@ class EngineUnit(SynchronousTestCase):
     def test_timeout_cancels_then_cleanups_and_teardown_run(self) -> None:
         calls: list[str] = []
 
-        class Case(TestCase):
+        class Case(trialish.TestCase):
             timeout = 0.5
 
             def setUp(self) -> None:
@@ -386,7 +354,7 @@ class EngineUnit(SynchronousTestCase):
         def canceller(_: Any) -> None:
             raise RuntimeError("canceller broke")
 
-        class Case(TestCase):
+        class Case(trialish.TestCase):
             timeout = 1
 
             def body(self) -> Any:
@@ -406,7 +374,7 @@ class EngineUnit(SynchronousTestCase):
 
         engine = self.make_engine(janitor=BrokenJanitor("dirty"))
 
-        class Case(SynchronousTestCase):
+        class Case(trialish.SynchronousTestCase):
             def body(self) -> None:
                 pass
 
@@ -417,7 +385,7 @@ class EngineUnit(SynchronousTestCase):
     def test_settings_give_the_default_timeout(self) -> None:
         self.assertEqual(EngineSettings().default_timeout, 120.0)
 
-        class Case(TestCase):
+        class Case(trialish.TestCase):
             def body(self) -> Any:
                 return defer.Deferred()
 
@@ -437,7 +405,7 @@ class EngineUnit(SynchronousTestCase):
         pending: defer.Deferred = defer.Deferred()
         seen: list[str] = []
 
-        class Case(TestCase):
+        class Case(trialish.TestCase):
             async def setUp(self) -> None:
                 await pending
                 variable.set("from setUp")
@@ -457,7 +425,7 @@ class EngineUnit(SynchronousTestCase):
     def test_failing_setup_skips_test_and_teardown_but_runs_cleanups(self) -> None:
         calls: list[str] = []
 
-        class Case(TestCase):
+        class Case(trialish.TestCase):
             def setUp(self) -> None:
                 self.addCleanup(calls.append, "cleanup")
                 raise RuntimeError("no setUp")
@@ -474,7 +442,7 @@ class EngineUnit(SynchronousTestCase):
         self.assertEqual([p.phase for p in report.problems], ["setUp"])
 
     def test_problems_of_every_phase_make_one_report(self) -> None:
-        class Case(TestCase):
+        class Case(trialish.TestCase):
             def setUp(self) -> None:
                 self.addCleanup(lambda: defer.fail(ValueError("cleanup")))
 
@@ -491,7 +459,7 @@ class EngineUnit(SynchronousTestCase):
         ])
 
     def test_generator_phase_is_an_error(self) -> None:
-        class Case(TestCase):
+        class Case(trialish.TestCase):
             def body(self) -> Any:
                 yield None
 
@@ -503,7 +471,7 @@ class EngineUnit(SynchronousTestCase):
         self.assertIn("body is a generator function and therefore will never run",
                       report.problems[0].text)
 
-        class WithCleanup(TestCase):
+        class WithCleanup(trialish.TestCase):
             def body(self) -> None:
                 self.addCleanup(self.cleanup)
 
@@ -517,7 +485,7 @@ class EngineUnit(SynchronousTestCase):
     def test_synchronous_case_returning_a_coroutine_closes_it(self) -> None:
         made: list[Any] = []
 
-        class Case(SynchronousTestCase):
+        class Case(trialish.SynchronousTestCase):
             def body(self) -> Any:
                 async def never() -> None:
                     made.append("ran")
@@ -535,7 +503,7 @@ class EngineUnit(SynchronousTestCase):
     def test_bad_timeout_attribute_is_an_error_before_setup(self) -> None:
         calls: list[str] = []
 
-        class Case(TestCase):
+        class Case(trialish.TestCase):
             timeout = "soon"
 
             def setUp(self) -> None:
@@ -552,7 +520,7 @@ class EngineUnit(SynchronousTestCase):
     def test_janitor_leftovers_are_one_more_problem_of_the_same_report(self) -> None:
         self.janitor.leftovers = "Traceback (most recent call last):\nFailure: dirty\n"
 
-        class Case(SynchronousTestCase):
+        class Case(trialish.SynchronousTestCase):
             def body(self) -> None:
                 pass
 
@@ -569,11 +537,11 @@ class EngineUnit(SynchronousTestCase):
             logs.observe({"log_failure": Failure(ValueError(message)), "log_format": "oops",
                           "log_system": "-", "log_time": 0.0})
 
-        class Logs(SynchronousTestCase):
+        class Logs(trialish.SynchronousTestCase):
             def body(self) -> None:
                 log_error("not flushed")
 
-        class Flushes(SynchronousTestCase):
+        class Flushes(trialish.SynchronousTestCase):
             def body(self) -> None:
                 log_error("flushed")
                 assert len(self.flushLoggedErrors(ValueError)) == 1
@@ -585,13 +553,13 @@ class EngineUnit(SynchronousTestCase):
         self.assertEqual(self.finished(self.run_case(Flushes)).status, Status.OK)
 
     def test_skip_and_todo_attributes(self) -> None:
-        class Skipped(SynchronousTestCase):
+        class Skipped(trialish.SynchronousTestCase):
             skip = "not here"
 
             def body(self) -> None:
                 raise AssertionError("must not run")
 
-        class Expected(SynchronousTestCase):
+        class Expected(trialish.SynchronousTestCase):
             def body(self) -> None:
                 raise ValueError("expected")
 
@@ -604,7 +572,7 @@ class EngineUnit(SynchronousTestCase):
         self.assertEqual(expected.expected_errors, ("builtins.ValueError",))
 
     def test_keyboard_interrupt_is_noted(self) -> None:
-        class Case(SynchronousTestCase):
+        class Case(trialish.SynchronousTestCase):
             def body(self) -> None:
                 raise KeyboardInterrupt()
 
@@ -618,7 +586,7 @@ class EngineUnit(SynchronousTestCase):
             "Failure: trialish.DirtyReactorAggregateError: Reactor was unclean.\nSelectables:\n<x>\n"
         )
 
-        class Case(SynchronousTestCase):
+        class Case(trialish.SynchronousTestCase):
             def body(self) -> None:
                 pass
 
@@ -630,15 +598,15 @@ class EngineUnit(SynchronousTestCase):
     def test_on_failure_sees_errors_and_failures_but_not_skips(self) -> None:
         seen: list[Failure] = []
 
-        class Fails(SynchronousTestCase):
+        class Fails(trialish.SynchronousTestCase):
             def body(self) -> None:
                 self.fail("no")
 
-        class Errs(TestCase):
+        class Errs(trialish.TestCase):
             def body(self) -> Any:
                 return defer.fail(KeyError("k"))
 
-        class Skips(SynchronousTestCase):
+        class Skips(trialish.SynchronousTestCase):
             def body(self) -> None:
                 raise self.skipTest("later")
 
@@ -657,7 +625,7 @@ class EngineUnit(SynchronousTestCase):
             if phase == "start":
                 collected.append(info["generation"])
 
-        class Case(SynchronousTestCase):
+        class Case(trialish.SynchronousTestCase):
             def body(self) -> None:
                 del collected[:]
 
@@ -669,7 +637,7 @@ class EngineUnit(SynchronousTestCase):
         self.assertIn(2, collected)
 
     def test_method_settings_override_cached_class_settings(self) -> None:
-        class Case(SynchronousTestCase):
+        class Case(trialish.SynchronousTestCase):
             skip = "whole class"
 
             def body(self) -> None:

@@ -6,12 +6,11 @@ import os
 import subprocess
 import sys
 
-from trialish import SynchronousTestCase
 
-from ._support import REPO
+from ._support import REPO, TestCase
 
 
-class EntryPoints(SynchronousTestCase):
+class EntryPoints(TestCase):
     def _version(self, command: list[str]) -> str:
         env = dict(os.environ)
         env.pop("PYTHONPATH", None)

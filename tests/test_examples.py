@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import os
 
-from trialish import SynchronousTestCase
 
-from ._support import REPO, trialish
+from ._support import REPO, TestCase, trialish
 
 EXAMPLES = os.path.join(REPO, "examples")
 
@@ -45,7 +44,7 @@ EXAMPLE_TESTS = [
 ]
 
 
-class ExamplesPass(SynchronousTestCase):
+class ExamplesPass(TestCase):
     def run_examples(self, *args: str):  # type: ignore[no-untyped-def]
         cwd = os.path.abspath(self.mktemp())
         os.makedirs(cwd)

@@ -10,7 +10,7 @@ from typing import Any
 from twisted.internet import defer
 from twisted.python.failure import Failure
 
-from trialish import SynchronousTestCase
+import trialish
 from trialish._failures import (
     _drop_leading_defer,
     format_any,
@@ -20,21 +20,28 @@ from trialish._failures import (
     render,
 )
 
+from ._support import TestCase
+
 HERE = os.path.abspath(__file__)
 DEFER = os.path.join("site-packages", "twisted", "internet", "defer.py")
 FAILURE = os.path.join("site-packages", "twisted", "python", "failure.py")
 
 
-class _Subject(SynchronousTestCase):
-    def check(self) -> None:
-        pass
+def _subject() -> trialish.SynchronousTestCase:
+    """A trialish case to call assertions on (made here: unittest would collect its runTest)."""
+
+    class Subject(trialish.SynchronousTestCase):
+        def check(self) -> None:
+            pass
+
+    return Subject("check")
 
 
 def _frame_files(text: str) -> list[str]:
     return [line.split('"')[1] for line in text.splitlines() if line.startswith('  File "')]
 
 
-class DropLeadingDefer(SynchronousTestCase):
+class DropLeadingDefer(TestCase):
     def test_only_leading_machinery_goes(self) -> None:
         frames = [
             ("_runCallbacks", "/x/" + DEFER, 1),
@@ -54,9 +61,9 @@ class DropLeadingDefer(SynchronousTestCase):
         self.assertEqual(_drop_leading_defer(frames), frames)
 
 
-class FailuresInDeferreds(SynchronousTestCase):
+class FailuresInDeferreds(TestCase):
     def test_assertion_in_a_callback(self) -> None:
-        subject = _Subject("check")
+        subject = _subject()
         d = defer.succeed(1)
         d.addCallback(lambda value: subject.assertEqual(value, 2))
         text = format_failure(self.failureResultOf(d))
@@ -92,7 +99,7 @@ class FailuresInDeferreds(SynchronousTestCase):
         self.assertIn(", in waits\n    raise KeyError(value)\n", text)
 
     def test_framework_check_has_no_frames(self) -> None:
-        checked = _Subject("check").assertFailure(defer.succeed(3), ValueError)
+        checked = _subject().assertFailure(defer.succeed(3), ValueError)
         text = format_failure(self.failureResultOf(checked))
         self.assertEqual(text, "Traceback (most recent call last):\nFailure: trialish.FailTest: "
                                "did not catch an error, instead got 3\n")
@@ -118,9 +125,9 @@ class FailuresInDeferreds(SynchronousTestCase):
         self.assertNotIn(path, text)
 
 
-class LiveExceptions(SynchronousTestCase):
+class LiveExceptions(TestCase):
     def test_trialish_and_stdlib_frames_are_hidden(self) -> None:
-        subject = _Subject("check")
+        subject = _subject()
         for call in (lambda: subject.assertApproximates(1, 5, 0.1),  # raises in trialish
                      lambda: subject.assertEqual(1, 2)):  # raises in the stdlib
             try:
@@ -134,7 +141,7 @@ class LiveExceptions(SynchronousTestCase):
     def test_framework_frames_of_a_live_traceback(self) -> None:
         """What the debugger's post-mortem skips: the same frames as the text."""
         try:
-            _Subject("check").assertEqual(1, 2)
+            _subject().assertEqual(1, 2)
         except AssertionError as error:
             traceback = error.__traceback__
         frames = []
@@ -155,7 +162,7 @@ class LiveExceptions(SynchronousTestCase):
         self.assertTrue(live.endswith("builtins.TypeError: both\n"))
 
 
-class Layouts(SynchronousTestCase):
+class Layouts(TestCase):
     frames = [("test_it", "/mine/test_a.py", 3), ("helper", "/mine/lib.py", 9)]
 
     def test_default(self) -> None:

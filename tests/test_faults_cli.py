@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import os
 
-from trialish import SynchronousTestCase
 
-from ._support import write_files
-from .test_discovery import bw
-from .test_faults_code import assert_each_once, assert_temp_intact
+from ._support import TestCase, assert_each_once, assert_temp_intact, bw, write_files
 
 SOURCE = '''\
 import unittest
@@ -30,7 +27,7 @@ class Twice(unittest.TestCase):
 '''
 
 
-class SameNameTwice(SynchronousTestCase):
+class SameNameTwice(TestCase):
     def test_overlapping_names_run_each_test_once(self) -> None:
         folder = write_files(os.path.abspath(self.mktemp()), {
             "pkg/__init__.py": "", "pkg/test_twice.py": SOURCE,

@@ -4,42 +4,17 @@ Every test here runs trialish on a sample suite (tests/samples/fault_*) and
 checks four things: the exit status, that every test is reported exactly
 once (and the ones after the fault did run), a clear message, and that
 ``_trial_temp`` (its marker) and ``test.log`` (a header per test) are intact.
-The helpers are shared by the other test_faults_* modules.
+The helpers (in _support) are shared with the other test_faults_* modules.
 """
 
 from __future__ import annotations
 
-import collections
 import os
 
-from trialish import SynchronousTestCase
 
-from ._support import Run, copy_sample
-from .test_discovery import bw, error_blocks, outcomes
-
-
-def run_sample(test: SynchronousTestCase, sample: str, *args: str, **kwargs) -> Run:  # type: ignore[no-untyped-def]
-    folder = copy_sample(sample, os.path.abspath(test.mktemp()))
-    return bw(*args, cwd=folder, **kwargs)
-
-
-def assert_each_once(test: SynchronousTestCase, run: Run, expected: dict[str, str]) -> None:
-    """Exactly the ``{test id: status}`` expected, each reported once, and counted."""
-    seen = outcomes(run.out)
-    counts = collections.Counter(test_id for test_id, _ in seen)
-    test.assertEqual([i for i, n in counts.items() if n > 1], [], run)
-    test.assertEqual(dict(seen), expected, run)
-    test.assertIn(f"Ran {len(expected)} tests in ", run.out, run)
-
-
-def assert_temp_intact(test: SynchronousTestCase, run: Run, test_ids: list[str],
-                       temp: str = "_trial_temp") -> None:
-    """The marker is there, and test.log has one header for each test that ran."""
-    test.assertTrue(os.path.isfile(os.path.join(run.cwd, temp, "_trial_marker")), run)
-    log = run.temp_file("test.log", temp=temp)
-    for test_id in test_ids:
-        test.assertEqual(log.count(f"--> {test_id} <--"), 1, f"{test_id} in\n{log}")
-    test.assertFalse(os.path.lexists(os.path.join(run.cwd, temp + ".lock")), run)
+from ._support import (
+    Run, TestCase, assert_each_once, assert_temp_intact, error_blocks, fresh_run, outcomes,
+)
 
 
 CODE_EXPECTED = {
@@ -58,9 +33,9 @@ CODE_EXPECTED = {
 }
 
 
-class BrokenTestCode(SynchronousTestCase):
+class BrokenTestCode(TestCase):
     def test_each_fault_is_one_error_and_the_run_reaches_the_end(self) -> None:
-        run = run_sample(self, "fault_code")
+        run = fresh_run(self, "fault_code")
         self.assertEqual(run.code, 1, run)
         assert_each_once(self, run, CODE_EXPECTED)
         self.assertIn("FAILED (errors=11, successes=1)", run.out, run)
@@ -84,7 +59,7 @@ class BrokenTestCode(SynchronousTestCase):
         self.assertIn("builtins.MemoryError", blocks["test_memory.Memory.test_real"])
 
     def test_infinite_recursion_is_one_short_traceback(self) -> None:
-        run = run_sample(self, "fault_code", "test_recursion")
+        run = fresh_run(self, "fault_code", "test_recursion")
         block = error_blocks(run.out)["test_recursion.R.test_recurse"]
         self.assertIn("builtins.RecursionError: maximum recursion depth exceeded", block)
         self.assertRegex(block, r"\[Previous line repeated \d{3} more times\]")
@@ -92,15 +67,15 @@ class BrokenTestCode(SynchronousTestCase):
         self.assertLess(len(block.splitlines()), 20, block)
 
 
-class KeyboardInterruptFromATest(SynchronousTestCase):
+class KeyboardInterruptFromATest(TestCase):
     """As in trial: the test is an ERROR, the run stops there with a summary, exit 2."""
 
     def test_raised_by_a_synchronous_test(self) -> None:
-        run = run_sample(self, "fault_kbd", "test_kbd.A_Sync")
+        run = fresh_run(self, "fault_kbd", "test_kbd.A_Sync")
         self.check(run, "test_kbd.A_Sync", "c-ran")
 
     def test_raised_in_a_callback_while_the_test_waits(self) -> None:
-        run = run_sample(self, "fault_kbd", "test_kbd.B_Waits")
+        run = fresh_run(self, "fault_kbd", "test_kbd.B_Waits")
         self.check(run, "test_kbd.B_Waits", "waits-c-ran")
 
     def check(self, run: Run, prefix: str, flag: str) -> None:

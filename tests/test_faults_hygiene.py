@@ -2,32 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
-from trialish import SynchronousTestCase
-
-from .test_faults_code import assert_each_once, assert_temp_intact, run_sample
-
-WARNING = "trialish.LeftoverStateWarning: "
+from ._support import TestCase, assert_each_once, assert_temp_intact, fresh_run, warnings_after
 
 
-def warnings_after(out: str) -> dict[str, list[str]]:
-    """``{test id: [leftover warnings printed under its status line]}``."""
-    found: dict[str, list[str]] = {}
-    current = None
-    for line in out.splitlines():
-        match = re.match(r"^(\S+) \.\.\. \[[A-Z]+\]$", line)
-        if match:
-            current = match.group(1)
-            found[current] = []
-        elif line.startswith(WARNING) and current is not None:
-            found[current].append(line[len(WARNING):])
-    return found
-
-
-class ProcessState(SynchronousTestCase):
+class ProcessState(TestCase):
     def test_each_change_is_put_back_and_named_on_its_test(self) -> None:
-        run = run_sample(self, "fault_hygiene", "test_changes")
+        run = fresh_run(self, "fault_hygiene", "test_changes")
         names = ["1_change_cwd", "1_check_cwd", "2_change_sys_path", "2_check_sys_path",
                  "3_change_signals", "3_check_signals", "4_change_log_observers",
                  "4_check_log_observers", "5_change_start_logging", "5_check_start_logging",
@@ -65,7 +45,7 @@ class ProcessState(SynchronousTestCase):
                 self.assertEqual(said[prefix + name], [], f"{name}: {run}")
 
     def test_a_test_that_deletes_the_temp_directory(self) -> None:
-        run = run_sample(self, "fault_hygiene", "test_deletes_temp")
+        run = fresh_run(self, "fault_hygiene", "test_deletes_temp")
         ids = ["test_deletes_temp.Deletes.test_a_deletes_the_temp_directory",
                "test_deletes_temp.Deletes.test_b_after"]
         self.assertEqual(run.code, 0, run)
@@ -78,9 +58,9 @@ class ProcessState(SynchronousTestCase):
         self.assertIn("LOGGED AFTER THE DELETE", log)
 
 
-class ClassFixtures(SynchronousTestCase):
+class ClassFixtures(TestCase):
     def test_fixture_changes_are_not_leftovers_and_every_test_is_checked(self) -> None:
-        run = run_sample(self, "fault_hygiene", "test_class_fixture")
+        run = fresh_run(self, "fault_hygiene", "test_class_fixture")
         self.assertEqual(run.code, 0, run)
         said = warnings_after(run.out)
         prefix = "test_class_fixture.WithFixture.test_"

@@ -12,9 +12,8 @@ import os
 import subprocess
 import sys
 
-from trialish import SynchronousTestCase
 
-from ._support import REPO, write_files
+from ._support import REPO, TestCase, write_files
 
 GENERATED = '''\
 import unittest
@@ -56,7 +55,7 @@ def run_counted(folder: str, total: int) -> tuple[int, str, int]:
         return process.returncode, out.read(), usage.ru_maxrss
 
 
-class ManyTests(SynchronousTestCase):
+class ManyTests(TestCase):
     def test_ten_thousand_tests_a_thousand_waiting_memory_grows_only_with_results(self) -> None:
         folder = os.path.abspath(self.mktemp())
         os.makedirs(folder)
@@ -108,7 +107,7 @@ class Probe(trialish.TestCase):
 '''
 
 
-class UntilFailure(SynchronousTestCase):
+class UntilFailure(TestCase):
     def test_fifty_passes_leak_no_descriptor_and_no_memory(self) -> None:
         if not os.path.isdir("/proc/self/fd"):
             self.skipTest("needs /proc")

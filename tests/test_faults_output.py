@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from trialish import SynchronousTestCase
 
-from .test_discovery import error_blocks
-from .test_faults_code import assert_each_once, assert_temp_intact, run_sample
-from .test_faults_hygiene import warnings_after
+from ._support import (
+    TestCase, assert_each_once, assert_temp_intact, error_blocks, fresh_run, warnings_after,
+)
 
 ODD_NAME = "test_streams.B_Bytes.test_odd_name_\u00e9\u4e2d"
 
 
-class Streams(SynchronousTestCase):
+class Streams(TestCase):
     def test_closed_and_replaced_streams_come_back(self) -> None:
-        run = run_sample(self, "fault_output", "test_streams.A_Streams")
+        run = fresh_run(self, "fault_output", "test_streams.A_Streams")
         prefix = "test_streams.A_Streams.test_"
         names = ["1_closes_stdout", "2_prints", "3_replaces_stderr", "4_writes_stderr",
                  "5_closes_stderr", "6_stdout_is_none"]
@@ -35,9 +34,9 @@ class Streams(SynchronousTestCase):
         self.assertIn("replaced sys.stdout", said[prefix + "6_stdout_is_none"][0])
 
 
-class Bytes(SynchronousTestCase):
+class Bytes(TestCase):
     def test_bytes_escapes_and_ten_megabytes(self) -> None:
-        run = run_sample(self, "fault_output", "test_streams.B_Bytes",
+        run = fresh_run(self, "fault_output", "test_streams.B_Bytes",
                          encoding="utf-8", errors="surrogateescape")
         expected = {"test_streams.B_Bytes.test_raw_bytes_and_escapes": "OK",
                     "test_streams.B_Bytes.test_message_with_escapes": "ERROR",

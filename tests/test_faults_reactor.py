@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from trialish import SynchronousTestCase
 
-from .test_discovery import error_blocks
-from .test_faults_code import assert_each_once, assert_temp_intact, run_sample
+from ._support import TestCase, assert_each_once, assert_temp_intact, error_blocks, fresh_run
 
 MISUSED = ("crash", "iterate", "run", "stop")
 
 
-class LoopControls(SynchronousTestCase):
+class LoopControls(TestCase):
     def test_what_trial_allows_works_what_cannot_work_is_an_error_and_the_run_goes_on(self) -> None:
-        run = run_sample(self, "fault_reactor", "test_misuse", "test_zz_after")
+        run = fresh_run(self, "fault_reactor", "test_misuse", "test_zz_after")
         expected = {f"test_misuse.{klass}.test_{name}": "OK"
                     for klass in ("A_Sync", "B_Waits") for name in ("crash", "iterate", "run")}
         expected.update({
@@ -52,10 +50,10 @@ class LoopControls(SynchronousTestCase):
         self.assertEqual(run.out.count("reactor.iterate cannot be used inside unit tests"), 1, run)
 
 
-class ATestModuleInstallsAReactor(SynchronousTestCase):
+class ATestModuleInstallsAReactor(TestCase):
     def test_the_module_is_an_error_naming_the_option(self) -> None:
         for args, chosen in (((), "default"), (("--reactor", "poll"), "poll")):
-            run = run_sample(self, "fault_reactor", *args, "installs")
+            run = fresh_run(self, "fault_reactor", *args, "installs")
             self.assertEqual(run.code, 1, run)
             assert_each_once(self, run, {"test_installs": "ERROR",
                                          "test_fine.Fine.test_waits": "OK"})
@@ -67,18 +65,18 @@ class ATestModuleInstallsAReactor(SynchronousTestCase):
             assert_temp_intact(self, run, ["test_fine.Fine.test_waits"])
 
     def test_the_same_reactor_as_chosen_says_so(self) -> None:
-        run = run_sample(self, "fault_reactor", "--reactor", "asyncio", "installs")
+        run = fresh_run(self, "fault_reactor", "--reactor", "asyncio", "installs")
         assert_each_once(self, run, {"test_installs": "ERROR",
                                      "test_fine.Fine.test_waits": "OK"})
         self.assertIn("it is already installed: remove the install() call",
                       error_blocks(run.out)["test_installs"])
 
 
-class ATestSwapsInAFakeReactor(SynchronousTestCase):
+class ATestSwapsInAFakeReactor(TestCase):
     """Twisted's own tests (test_task) install a fake reactor inside NoReactor()."""
 
     def test_allowed_and_unguarded_and_install_reactor_keeps_its_name(self) -> None:
-        run = run_sample(self, "fault_reactor", "test_fake_reactor")
+        run = fresh_run(self, "fault_reactor", "test_fake_reactor")
         self.assertEqual(run.code, 0, run)
         assert_each_once(self, run, {
             "test_fake_reactor.Fake.test_a_real_reactor_first": "OK",

@@ -10,14 +10,11 @@ import signal
 import subprocess
 import time
 
-from trialish import SynchronousTestCase
 
-from ._support import Run, copy_sample, start_until
-from .test_discovery import outcomes
-from .test_faults_code import assert_temp_intact
+from ._support import Run, TestCase, assert_temp_intact, copy_sample, outcomes, start_until
 
 
-def start(test: SynchronousTestCase, name: str) -> tuple[subprocess.Popen, str]:
+def start(test: TestCase, name: str) -> tuple[subprocess.Popen, str]:
     folder = copy_sample("fault_signals", os.path.abspath(test.mktemp()))
     started = os.path.join(folder, "_trial_temp", "started")
     process = start_until("--reporter=bwverbose", name, cwd=folder,
@@ -30,7 +27,7 @@ def finish(process: subprocess.Popen, folder: str) -> Run:
     return Run(process.returncode, out, err, folder)
 
 
-class Sigterm(SynchronousTestCase):
+class Sigterm(TestCase):
     def check_summary(self, run: Run, first: str, status: str) -> None:
         self.assertEqual(run.code, 2, run)
         self.assertEqual(outcomes(run.out), [(first, status)], run)

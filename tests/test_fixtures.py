@@ -9,7 +9,6 @@ drive a :class:`Session` in-process with a fake engine.
 from __future__ import annotations
 
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -17,7 +16,6 @@ import time
 import unittest
 from typing import Any
 
-from trialish import SynchronousTestCase
 from trialish._fixtures import Blocked, with_problems
 from trialish._fixtures import Fixtures
 from trialish._phases import PhaseCaller
@@ -26,27 +24,13 @@ from trialish._results import Kind, Problem, Status, TestReport
 from trialish._session import Session
 from trialish._specs import TestSpec
 
-from ._support import REPO, copy_sample, trialish
-
-
-def outcomes(out: str) -> list[tuple[str, str]]:
-    return re.findall(r"^(.*?) \.\.\. \[([A-Z!?]+)\]$", out, re.M)
-
-
-def blocks(out: str) -> list[tuple[str, list[str]]]:
-    """``[(body, [test ids])]`` of the summary blocks, in order."""
-    body = out.split("\n" + "-" * 79 + "\n")[0]
-    found = []
-    for block in body.split("=" * 79 + "\n")[1:]:
-        text, ids = block.rstrip("\n").rsplit("\n\n", 1)  # the ids follow the last blank line
-        found.append((text.rstrip("\n"), ids.split("\n")))
-    return found
+from ._support import REPO, TestCase, copy_sample, outcome_lines, summary_blocks, trialish
 
 
 class _Sample:
     """A fresh copy of ``std_fixtures`` and its events file."""
 
-    def __init__(self, test: SynchronousTestCase) -> None:
+    def __init__(self, test: TestCase) -> None:
         self.folder = copy_sample("std_fixtures", os.path.abspath(test.mktemp()))
         self.events_file = os.path.join(self.folder, "events.txt")
 
@@ -67,12 +51,12 @@ class _Sample:
                               capture_output=True, text=True, timeout=60)
 
 
-class StdlibFixtures(SynchronousTestCase):
+class StdlibFixtures(TestCase):
     def test_run_around_each_class_and_module_as_unittest_runs_them(self) -> None:
         sample = _Sample(self)
         run = sample.trialish("test_events")
         self.assertEqual(run.code, 0, run)
-        self.assertEqual(outcomes(run.out), [
+        self.assertEqual(outcome_lines(run.out), [
             ("test_events.A.test_1", "OK"), ("test_events.A.test_2", "OK"), ("test_events.B.test_1", "OK")])
         ours = sample.events()
         self.assertEqual(ours, [
@@ -85,13 +69,13 @@ class StdlibFixtures(SynchronousTestCase):
         sample = _Sample(self)
         run = sample.trialish("test_broken")
         self.assertEqual(run.code, 1, run)
-        self.assertEqual(outcomes(run.out), [
+        self.assertEqual(outcome_lines(run.out), [
             ("test_broken.SetUpFails.test_a", "ERROR"), ("test_broken.SetUpFails.test_b", "ERROR"),
             ("test_broken.SetUpSkips.test_a", "SKIPPED"), ("test_broken.SetUpSkips.test_b", "SKIPPED"),
             ("test_broken.SkippedClass.test_a", "SKIPPED"),
             ("test_broken.TearDownFails.test_a", "OK"), ("test_broken.TearDownFails.test_b", "ERROR")], run)
         self.assertIn("FAILED (skips=3, errors=3, successes=1)", run.out)
-        found = dict((ids[0], (text, ids)) for text, ids in blocks(run.out))
+        found = dict((ids[0], (text, ids)) for text, ids in summary_blocks(run.out))
         # setUpClass's traceback is printed once, followed by every test it stopped.
         text, ids = found["test_broken.SetUpFails.test_a"]
         self.assertEqual(ids, ["test_broken.SetUpFails.test_a", "test_broken.SetUpFails.test_b"])
@@ -114,11 +98,11 @@ class StdlibFixtures(SynchronousTestCase):
         sample = _Sample(self)
         run = sample.trialish("test_module_broken", "test_module_skip", "test_module_teardown")
         self.assertEqual(run.code, 1, run)
-        self.assertEqual(outcomes(run.out), [
+        self.assertEqual(outcome_lines(run.out), [
             ("test_module_broken.One.test_x", "ERROR"), ("test_module_broken.Two.test_y", "ERROR"),
             ("test_module_skip.Gpu.test_kernel", "SKIPPED"),
             ("test_module_teardown.Only.test_first", "OK"), ("test_module_teardown.Only.test_last", "ERROR")])
-        found = dict((ids[-1], text) for text, ids in blocks(run.out))
+        found = dict((ids[-1], text) for text, ids in summary_blocks(run.out))
         self.assertIn("Not run: setUpModule (test_module_broken) failed.", found["test_module_broken.Two.test_y"])
         last = found["test_module_teardown.Only.test_last"]
         # The test's own failure and the module's teardown: one ERROR with both.
@@ -128,11 +112,11 @@ class StdlibFixtures(SynchronousTestCase):
         self.assertEqual(sample.events(), ["module_teardown.tearDownModule"])
 
 
-class WaitingFixtures(SynchronousTestCase):
+class WaitingFixtures(TestCase):
     def test_trialish_testcase_fixtures_may_wait(self) -> None:
         sample = _Sample(self)
         run = sample.trialish("test_async_fixtures", "test_fixture_timeout")
-        self.assertEqual(outcomes(run.out), [
+        self.assertEqual(outcome_lines(run.out), [
             ("test_async_fixtures.FailsLater.test_never", "ERROR"),
             ("test_async_fixtures.SyncReturnsDeferred.test_never", "ERROR"),
             ("test_async_fixtures.Waits.test_ready", "OK"), ("test_async_fixtures.Waits.test_waits_too", "OK"),
@@ -146,11 +130,11 @@ class WaitingFixtures(SynchronousTestCase):
                       run.out)
 
 
-class StoppingEarly(SynchronousTestCase):
+class StoppingEarly(TestCase):
     def test_exitfirst_still_runs_the_teardowns(self) -> None:
         sample = _Sample(self)
         run = sample.trialish("-x", "test_stop_early.FailsFirst")
-        self.assertEqual(outcomes(run.out), [("test_stop_early.FailsFirst.test_1", "FAILURE")], run)
+        self.assertEqual(outcome_lines(run.out), [("test_stop_early.FailsFirst.test_1", "FAILURE")], run)
         self.assertEqual(sample.events(), ["FailsFirst.tearDownClass", "tearDownModule"])
 
     def test_ctrl_c_still_runs_the_teardowns(self) -> None:
@@ -170,7 +154,7 @@ class StoppingEarly(SynchronousTestCase):
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=60)
         self.assertEqual(process.returncode, 2, (out, err))
-        self.assertEqual(outcomes(out), [("test_stop_early.Interrupted.test_a_waits", "OK")], out)
+        self.assertEqual(outcome_lines(out), [("test_stop_early.Interrupted.test_a_waits", "OK")], out)
         self.assertEqual(sample.events(), ["Interrupted.tearDownClass", "tearDownModule"])
 
 
@@ -242,7 +226,7 @@ def _spec(cls: type, name: str = "test_1", suffix: str = "") -> TestSpec:
     return TestSpec(f"{cls.__qualname__}.{name}{suffix}", cls, name)
 
 
-class SessionFixtures(SynchronousTestCase):
+class SessionFixtures(TestCase):
     def setUp(self) -> None:
         EVENTS.clear()
         self.addCleanup(EVENTS.clear)
@@ -274,7 +258,7 @@ class SessionFixtures(SynchronousTestCase):
                                           "started _A.test_1", "finished _A.test_1 OK"])
 
 
-class Reports(SynchronousTestCase):
+class Reports(TestCase):
     problem = Problem(Kind.ERROR, "tearDownClass (m.C)", "builtins.ValueError", "text\n")
 
     def test_teardown_problems_make_any_test_an_error(self) -> None:
@@ -295,7 +279,7 @@ class Reports(SynchronousTestCase):
                          TestReport("t", Status.SKIP, reason="no net"))
 
 
-class SkippedClasses(SynchronousTestCase):
+class SkippedClasses(TestCase):
     def test_skip_decorator_and_trials_skip_attribute_skip_the_fixtures(self) -> None:
         from trialish._fixtures import _class_skipped
 
@@ -315,7 +299,7 @@ class SkippedClasses(SynchronousTestCase):
         self.assertFalse(_class_skipped(_A))
 
 
-class ExitFirstOnTeardown(SynchronousTestCase):
+class ExitFirstOnTeardown(TestCase):
     def setUp(self) -> None:
         EVENTS.clear()
         self.addCleanup(EVENTS.clear)

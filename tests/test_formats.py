@@ -11,11 +11,12 @@ import os
 import sys
 import xml.etree.ElementTree as ET
 
-from trialish import TestCase
 from trialish._jsonreport import JsonLinesReporter, report_object
 from trialish._junit import clean, document, headline, merge, split_id
 from trialish._results import Kind, Problem, RunTotals, Status, TestReport
 from trialish._subunit import encode_number, packet, report_packets
+
+from ._support import TestCase
 
 FAILED = TestReport("pkg.mod.Class.test_x", Status.FAIL, (Problem(
     Kind.FAILURE, "test", "trialish.FailTest",

@@ -7,10 +7,9 @@ from typing import Any
 
 from twisted.internet import defer
 
-from trialish import SynchronousTestCase
 from trialish._janitor import Janitor
 
-from .test_engine import block_of, run_sample, statuses
+from ._support import TestCase, block_of, run_sample, statuses
 
 
 class FakeCall:
@@ -79,7 +78,7 @@ class FakeReactor:
         self.writers.remove(selectable)
 
 
-class Cleaning(SynchronousTestCase):
+class Cleaning(TestCase):
     def setUp(self) -> None:
         self.reactor = FakeReactor()
         self.janitor = Janitor()
@@ -125,7 +124,7 @@ class Cleaning(SynchronousTestCase):
         self.assertFalse(self.janitor.might_be_dirty())
 
 
-class ReactorBlackBox(SynchronousTestCase):
+class ReactorBlackBox(TestCase):
     """eng_hygiene/test_reactor.py, run by trialish in a subprocess."""
 
     def outcome(self, test: str) -> tuple[Any, str, str]:

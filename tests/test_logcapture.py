@@ -10,10 +10,9 @@ from typing import Any
 
 from twisted.python.failure import Failure
 
-from trialish import SynchronousTestCase
 from trialish._logcapture import LogCapture, TestContext, _LoggingBridge, resync_warning_filters
 
-from .test_engine import block_of, run_sample, statuses
+from ._support import TestCase, block_of, run_sample, statuses
 
 LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d{4} \[([^\]]*)\] (.*)$")
 
@@ -29,7 +28,7 @@ def _failure(message: str = "logged") -> Failure:
         return Failure()
 
 
-class Writing(SynchronousTestCase):
+class Writing(TestCase):
     def setUp(self) -> None:
         self.stream = io.StringIO()
         self.capture = LogCapture(self.stream)
@@ -98,7 +97,7 @@ class Writing(SynchronousTestCase):
         self.capture.flush()
 
 
-class Context(SynchronousTestCase):
+class Context(TestCase):
     def test_flush_errors_by_type(self) -> None:
         context = TestContext()
         value, key = _failure(), Failure(KeyError("k"))
@@ -139,7 +138,7 @@ class Context(SynchronousTestCase):
         self.assertEqual(warnings.filters, copy)
 
 
-class LoggedBlackBox(SynchronousTestCase):
+class LoggedBlackBox(TestCase):
     """eng_hygiene/test_logged.py and its test.log, from a subprocess run."""
 
     def outcome(self, test: str) -> tuple[Any, str, str]:

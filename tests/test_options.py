@@ -16,16 +16,14 @@ import sys
 import textwrap
 import types
 
-from trialish import SynchronousTestCase
 from trialish._config import Config, UsageError, build_parser, parse, test_case_names
 
-from ._support import REPO, Run, copy_sample, trialish, write_files
-from .test_discovery import outcomes
+from ._support import REPO, Run, TestCase, copy_sample, outcomes, trialish, write_files
 
 SAMPLE = "opt_suite"
 
 
-def _suite(test: SynchronousTestCase) -> str:
+def _suite(test: TestCase) -> str:
     return copy_sample(SAMPLE, os.path.abspath(test.mktemp()))
 
 
@@ -47,7 +45,7 @@ def with_input(text: str, *args: str, cwd: str) -> Run:
 # -- parsing ---------------------------------------------------------------------------
 
 
-class ParseOptions(SynchronousTestCase):
+class ParseOptions(TestCase):
     def test_flags(self) -> None:
         flags = {
             "-b": "debug", "--debug": "debug", "-B": "debug_stacktraces",
@@ -116,7 +114,7 @@ class ParseOptions(SynchronousTestCase):
             self.assertIn(option, text)
 
 
-class TestCaseNames(SynchronousTestCase):
+class TestCaseNames(TestCase):
     def write(self, name: str, text: str) -> str:
         folder = os.path.abspath(self.mktemp())
         write_files(folder, {name: text})
@@ -147,7 +145,7 @@ class TestCaseNames(SynchronousTestCase):
         self.assertEqual(test_case_names(path), [path])
 
 
-class WithoutModuleInProcess(SynchronousTestCase):
+class WithoutModuleInProcess(TestCase):
     def test_an_imported_module_is_disabled_with_a_warning(self) -> None:
         from trialish._debugging import disable_modules
 
@@ -164,7 +162,7 @@ class WithoutModuleInProcess(SynchronousTestCase):
             __import__(name + "_other")
 
 
-class DebuggerChoice(SynchronousTestCase):
+class DebuggerChoice(TestCase):
     def test_unknown_or_unusable_debuggers_are_usage_errors(self) -> None:
         from trialish._debugging import make_debugger
 
@@ -185,7 +183,7 @@ class DebuggerChoice(SynchronousTestCase):
         self.assertIsInstance(debugger.target, pdb.Pdb)
 
 
-class DryRunInProcess(SynchronousTestCase):
+class DryRunInProcess(TestCase):
     def test_a_load_error_is_still_an_error(self) -> None:
         from trialish._cli import _dry_run
         from trialish._reporters import make_reporter
@@ -203,7 +201,7 @@ class DryRunInProcess(SynchronousTestCase):
 # -- black box: what each option does to a run ------------------------------------------
 
 
-class DryRun(SynchronousTestCase):
+class DryRun(TestCase):
     def test_every_test_passes_without_running_and_nothing_is_written(self) -> None:
         folder = _suite(self)
         for flag in ("--dry-run",):  # -n: see ParseOptions
@@ -217,7 +215,7 @@ class DryRun(SynchronousTestCase):
             self.assertFalse(os.path.exists(os.path.join(folder, "_trial_temp")), run)
 
 
-class RealTimeErrors(SynchronousTestCase):
+class RealTimeErrors(TestCase):
     def test_tracebacks_come_before_the_status(self) -> None:
         run = bw("-e", "test_basic", cwd=_suite(self))
         self.assertEqual(run.code, 1, run)
@@ -231,7 +229,7 @@ class RealTimeErrors(SynchronousTestCase):
         self.assertEqual(run.out.count("trialish.FailTest: 2 != 3"), 2, run)  # and in the summary
 
 
-class UntilFailure(SynchronousTestCase):
+class UntilFailure(TestCase):
     def test_passes_until_one_fails(self) -> None:
         run = bw("-u", "test_flaky", cwd=_suite(self))
         self.assertEqual(run.code, 1, run)
@@ -242,7 +240,7 @@ class UntilFailure(SynchronousTestCase):
         self.assertTrue(os.path.exists(os.path.join(run.cwd, "_trial_temp", "left_by_an_earlier_pass")))
 
 
-class ProcessAndEngineOptions(SynchronousTestCase):
+class ProcessAndEngineOptions(TestCase):
     """Each sample test passes only under its option; without them they fail."""
 
     def test_options_that_change_the_process(self) -> None:
@@ -280,7 +278,7 @@ class ProcessAndEngineOptions(SynchronousTestCase):
         self.assertNotIn("Deferred was created", run.out)
 
 
-class Diagnostics(SynchronousTestCase):
+class Diagnostics(TestCase):
     def test_spew_prints_every_call(self) -> None:
         run = bw("--spew", "test_basic.Basic.test_ok", cwd=_suite(self))
         self.assertEqual(run.code, 0, run)
@@ -332,7 +330,7 @@ class Diagnostics(SynchronousTestCase):
                       f"{folder}/test_basic.py:8: test_fail(...)\ntrialish.FailTest: 2 != 3\n", cgitb.out)
 
 
-class TestModule(SynchronousTestCase):
+class TestModule(TestCase):
     def test_runs_the_tests_the_header_names(self) -> None:
         folder = _suite(self)
         run = bw("--testmodule", "helper.py", "--testmodule=test_dirty.py", cwd=folder)
@@ -348,7 +346,7 @@ class TestModule(SynchronousTestCase):
         self.assertIn("trialish: warning: --testmodule: file 'nothere.py' doesn't exist\n", run.err)
 
 
-class Debug(SynchronousTestCase):
+class Debug(TestCase):
     def test_pdb_starts_first_then_post_mortem_on_the_failing_line(self) -> None:
         run = with_input("c\np 40 + 2\nc\n", "-b", "--reporter=bwverbose", "test_basic", cwd=_suite(self))
         self.assertEqual(run.code, 1, run)
@@ -387,7 +385,7 @@ class Debug(SynchronousTestCase):
                                       "'nosuchdebugger'\n")
 
 
-class Conflicts(SynchronousTestCase):
+class Conflicts(TestCase):
     def test_a_conflict_is_one_line_and_exit_4(self) -> None:
         folder = _suite(self)
         run = bw("-n", "-u", "test_basic", cwd=folder)

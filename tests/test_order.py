@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 import textwrap
 
-from trialish import SynchronousTestCase
 from trialish._discovery import TestSpec
 from trialish._order import ORDERS, order_specs, pick_seed
 
-from ._support import write_files
-from .test_discovery import _folder, bw, load_in_process, ran
+from ._support import TestCase, bw, load_in_process, new_folder, ran, write_files
 
 
 def spec(test_id: str, *position: int) -> TestSpec:
@@ -50,7 +48,7 @@ SOURCE_IDS = ["test_src.Zeta.test_b", "test_src.Zeta.test_a", "test_src.Alpha.te
               "test_src.Alpha.test_y", "test_src.Alpha.test_c", "test_src.Alpha.test_x"]
 
 
-class OrderSpecs(SynchronousTestCase):
+class OrderSpecs(TestCase):
     """The pure function, on hand-made specs."""
 
     def test_alphabetical_by_full_id(self) -> None:
@@ -92,16 +90,16 @@ class OrderSpecs(SynchronousTestCase):
             self.assertGreater(seed, 0)  # 0 would mean "pick one" again
 
 
-class SourceOrderOfRealModules(SynchronousTestCase):
+class SourceOrderOfRealModules(TestCase):
     """Positions the Loader records, sorted by order_specs."""
 
     def test_classes_and_methods_in_the_order_written(self) -> None:
-        folder = write_files(_folder(self), {"test_src.py": SOURCE_ORDER})
+        folder = write_files(new_folder(self), {"test_src.py": SOURCE_ORDER})
         specs = load_in_process(folder, "test_src")
         self.assertEqual(ids(order_specs(list(specs.values()), "toptobottom")), SOURCE_IDS)
 
     def test_modules_in_the_order_they_were_found(self) -> None:
-        folder = write_files(_folder(self), {
+        folder = write_files(new_folder(self), {
             "test_first.py": "import unittest\nclass A(unittest.TestCase):\n    def test_1(self): pass\n",
             "test_second.py": "import unittest\nclass A(unittest.TestCase):\n    def test_1(self): pass\n"})
         specs = list(load_in_process(folder, "test_second", "test_first").values())
@@ -112,9 +110,9 @@ class SourceOrderOfRealModules(SynchronousTestCase):
                          ["test_first.A.test_1", "test_second.A.test_1"])
 
 
-class OrderOnTheCommandLine(SynchronousTestCase):
+class OrderOnTheCommandLine(TestCase):
     def suite(self) -> str:
-        return write_files(_folder(self), {"test_src.py": SOURCE_ORDER})
+        return write_files(new_folder(self), {"test_src.py": SOURCE_ORDER})
 
     def test_default_is_alphabetical(self) -> None:
         run = bw("test_src", cwd=self.suite())

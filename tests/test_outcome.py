@@ -6,9 +6,11 @@ import unittest
 
 from twisted.python.failure import Failure
 
-from trialish import FailTest, SynchronousTestCase, Todo, makeTodo
+from trialish import FailTest, Todo, makeTodo
 from trialish._outcome import TEST_PHASE, Collector, classify
 from trialish._results import Kind, RunTotals, Status, TestReport
+
+from ._support import TestCase
 
 
 def _raised(error: BaseException) -> BaseException:
@@ -18,7 +20,7 @@ def _raised(error: BaseException) -> BaseException:
         return caught
 
 
-class Classify(SynchronousTestCase):
+class Classify(TestCase):
     def test_kinds(self) -> None:
         self.assertEqual(classify(unittest.SkipTest), Kind.SKIP)
         self.assertEqual(classify(AssertionError), Kind.FAILURE)
@@ -42,7 +44,7 @@ class Classify(SynchronousTestCase):
         self.assertEqual(classify(unittest.SkipTest, phase="tearDown"), Kind.ERROR)
 
 
-class TodoValues(SynchronousTestCase):
+class TodoValues(TestCase):
     def test_forms(self) -> None:
         self.assertIsNone(Todo.from_attribute(None))
         self.assertEqual(Todo.from_attribute("why"), Todo("why"))
@@ -58,7 +60,7 @@ class TodoValues(SynchronousTestCase):
         self.assertFalse(only.expects(ValueError))
 
 
-class Decide(SynchronousTestCase):
+class Decide(TestCase):
     def finish(self, collector: Collector) -> TestReport:
         report = collector.finish(0.5, ["a warning"])
         self.assertEqual((report.test_id, report.duration, report.warnings),
@@ -143,7 +145,7 @@ class Decide(SynchronousTestCase):
         self.assertEqual(self.finish(collector).status, Status.FAIL)
 
 
-class Totals(SynchronousTestCase):
+class Totals(TestCase):
     def test_counts_and_success(self) -> None:
         totals = RunTotals([TestReport("a", Status.OK), TestReport("b", Status.TODO),
                             TestReport("c", Status.SKIP), TestReport("d", Status.UNEXPECTED_SUCCESS)])

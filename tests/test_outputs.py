@@ -18,10 +18,9 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-from trialish import TestCase
 from trialish._outputs import Broadcast
 
-from ._support import REPO, copy_sample, normalise, trialish
+from ._support import REPO, TestCase, copy_sample, normalise, trialish
 
 OUTCOMES = {
     "test_pass": "passed", "test_prints": "passed", "test_fail": "failed",

@@ -9,9 +9,8 @@ from __future__ import annotations
 import os
 import re
 
-from trialish import SynchronousTestCase
 
-from ._support import Run, copy_sample, normalise, trialish, write_files
+from ._support import Run, TestCase, copy_sample, normalise, trialish, write_files
 
 SUITE = ("test_outcomes", "test_fixtures", "test_many")
 SUITE_TESTS = 127  # 16 in test_outcomes, 30 in test_fixtures, 81 in test_many
@@ -27,7 +26,7 @@ def verbose_lines(run: Run) -> list[str]:
     return [line for line in run.out.splitlines() if re.search(r" \.\.\. \[[^]]+\]$", line)]
 
 
-class SameReportAsSerial(SynchronousTestCase):
+class SameReportAsSerial(TestCase):
     """The tree, the summary blocks, the counts and the exit status of a serial run."""
 
     def _compare(self, *options: str, names: tuple[str, ...] = SUITE,
@@ -80,7 +79,7 @@ class SameReportAsSerial(SynchronousTestCase):
         self.assertEqual((second.code, same(second)), (first.code, same(first)))
 
 
-class Workers(SynchronousTestCase):
+class Workers(TestCase):
     def setUp(self) -> None:
         self.folder = copy_sample("par_suite", os.path.abspath(self.mktemp()))
         self.run = trialish("-j", "2", *SUITE, cwd=self.folder)
@@ -118,7 +117,7 @@ class Workers(SynchronousTestCase):
         self.assertEqual(len({pid for _, pid in calls}), 1, "one worker ran the whole class")
 
 
-class CapturedOutput(SynchronousTestCase):
+class CapturedOutput(TestCase):
     def test_a_tests_output_is_shown_with_its_result(self) -> None:
         folder = copy_sample("par_output", os.path.abspath(self.mktemp()))
         run = trialish("-j", "2", "test_output", cwd=folder)
@@ -136,7 +135,7 @@ class CapturedOutput(SynchronousTestCase):
         self.assertIn("to test.log, not to the output", run.temp_file("test.log"))
 
 
-class WithOptions(SynchronousTestCase):
+class WithOptions(TestCase):
     def test_exitfirst_stops_every_worker(self) -> None:
         folder = copy_sample("par_suite", os.path.abspath(self.mktemp()))
         run = trialish("-j", "2", "-x", "--reporter", "bwverbose", *SUITE, cwd=folder)
@@ -202,7 +201,7 @@ class WithOptions(SynchronousTestCase):
             self.assertIn("-j/--jobs", run.err)
 
 
-class ForkSafety(SynchronousTestCase):
+class ForkSafety(TestCase):
     """Workers are forked only when the parent holds nothing a child could not own."""
 
     def _forkable(self, setup: str) -> bool:

@@ -9,9 +9,8 @@ import subprocess
 import time
 from collections import Counter
 
-from trialish import SynchronousTestCase
 
-from ._support import copy_sample, start_until, trialish
+from ._support import TestCase, copy_sample, start_until, trialish
 
 
 def status_lines(out: str) -> dict[str, str]:
@@ -23,7 +22,7 @@ def status_lines(out: str) -> dict[str, str]:
     return dict(found)
 
 
-class WorkerDeaths(SynchronousTestCase):
+class WorkerDeaths(TestCase):
     def _check_deaths(self, run, statuses: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
         self.assertEqual(statuses["test_crash.Dies.test_exit"], "ERROR")
         self.assertEqual(statuses["test_crash.Dies.test_segfault"], "ERROR")
@@ -89,7 +88,7 @@ class WorkerDeaths(SynchronousTestCase):
         self.assertNotIn("please report", run.err)
 
 
-class Signals(SynchronousTestCase):
+class Signals(TestCase):
     """Ctrl-C and SIGTERM reach the parent only (workers are in their own session)."""
 
     def _start(self, name: str) -> tuple[subprocess.Popen, str]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import unittest
 
-from trialish import SynchronousTestCase
 from trialish._specs import TestSpec
 from trialish._batches import (MIN_PIECES, death_text, hang_limit, has_class_fixtures,
                                plan_batches, timeout_of)
+
+from ._support import TestCase
 
 
 class Plain(unittest.TestCase):
@@ -47,7 +48,7 @@ def flat(batches: list[list[str]]) -> list[str]:
     return [test_id for batch in batches for test_id in batch]
 
 
-class PlanBatches(SynchronousTestCase):
+class PlanBatches(TestCase):
     def test_class_fixtures_are_never_split(self) -> None:
         self.assertFalse(has_class_fixtures(Plain))
         self.assertTrue(has_class_fixtures(Fixtured))
@@ -103,7 +104,7 @@ class PlanBatches(SynchronousTestCase):
         self.assertEqual(sorted(flat(plan_batches(suite, 4))), sorted(s.test_id for s in suite))
 
 
-class Hangs(SynchronousTestCase):
+class Hangs(TestCase):
     def test_timeouts_come_from_the_method_then_the_class(self) -> None:
         self.assertEqual(timeout_of(TestSpec("m.W.check_own", WithTimeouts, "check_own"), 120), 2)
         self.assertEqual(timeout_of(TestSpec("m.W.check_class", WithTimeouts, "check_class"), 120), 7)

@@ -6,12 +6,10 @@ import os
 import re
 import textwrap
 
-from trialish import SynchronousTestCase
 from trialish._config import UsageError
 from trialish._plan import read_durations
 
-from ._support import trialish, write_files
-from .test_discovery import _folder, ran
+from ._support import TestCase, new_folder, ran, trialish, write_files
 
 SLOW_AND_FAST = textwrap.dedent("""\
     import time
@@ -32,9 +30,9 @@ SLOW_AND_FAST = textwrap.dedent("""\
     """) for index in range(5))
 
 
-class ReadDurations(SynchronousTestCase):
+class ReadDurations(TestCase):
     def write(self, name: str, text: str) -> str:
-        path = os.path.join(_folder(self), name)
+        path = os.path.join(new_folder(self), name)
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
         return path
@@ -56,12 +54,12 @@ class ReadDurations(SynchronousTestCase):
             with self.assertRaises(UsageError):
                 read_durations(self.write("bad", text))
         with self.assertRaises(UsageError):
-            read_durations(os.path.join(_folder(self), "missing.xml"))
+            read_durations(os.path.join(new_folder(self), "missing.xml"))
 
 
-class ShardsByTimes(SynchronousTestCase):
+class ShardsByTimes(TestCase):
     def test_times_from_an_earlier_run_balance_the_shards(self) -> None:
-        folder = write_files(_folder(self), {"test_mix.py": SLOW_AND_FAST})
+        folder = write_files(new_folder(self), {"test_mix.py": SLOW_AND_FAST})
         first = trialish("--junitxml", "times.xml", "test_mix.py", cwd=folder)
         self.assertEqual(first.code, 0, first)
         shares = []
@@ -77,7 +75,7 @@ class ShardsByTimes(SynchronousTestCase):
             "--reporter=bwverbose", "test_mix.py", cwd=folder).out)))
 
     def test_without_times_by_count_and_the_same_on_every_run(self) -> None:
-        folder = write_files(_folder(self), {"test_mix.py": SLOW_AND_FAST})
+        folder = write_files(new_folder(self), {"test_mix.py": SLOW_AND_FAST})
         runs = [trialish("--reporter=bwverbose", "--shard", "1/2", "test_mix.py", cwd=folder)
                 for _ in range(2)]
         self.assertIn("(balanced by test count)", runs[0].out)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import io
 import sys
 
-from trialish import TestCase
 from trialish._progress import ERASE, Progress, Terminal, format_seconds, progress_delay, render
 from trialish._results import Status, TestReport
+
+from ._support import TestCase
 
 
 class Rendering(TestCase):

@@ -4,21 +4,10 @@ from __future__ import annotations
 
 import os
 
-from trialish import SynchronousTestCase
-
-from ._support import copy_sample, trialish
+from ._support import TestCase, copy_sample, statuses, trialish
 
 
-def statuses(out: str) -> dict[str, str]:
-    found = {}
-    for line in out.splitlines():
-        test_id, sep, status = line.rpartition(" ... ")
-        if sep and status.startswith("["):
-            found[test_id] = status
-    return found
-
-
-class ReactorModel(SynchronousTestCase):
+class ReactorModel(TestCase):
     def _run(self, *args: str) -> tuple[object, dict[str, str]]:
         folder = copy_sample("reactor_model", os.path.abspath(self.mktemp()))
         run = trialish("--reporter=bwverbose", *args, cwd=folder)

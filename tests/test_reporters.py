@@ -15,7 +15,6 @@ import subprocess
 import sys
 import tempfile
 
-from trialish import SynchronousTestCase
 from trialish._reporters import (
     BwVerboseReporter,
     SummaryReporter,
@@ -27,7 +26,7 @@ from trialish._reporters import (
 )
 from trialish._results import Kind, Problem, RunTotals, Status, TestReport
 
-from ._support import Run, copy_sample, normalise, trialish
+from ._support import Run, TestCase, copy_sample, normalise, temp_folder, trialish
 
 
 def _tb(message: str) -> Problem:
@@ -67,7 +66,7 @@ def draw(reporter: TextReporter, reports: list[TestReport] = REPORTS, elapsed: f
     return reporter.stream.getvalue()  # type: ignore[attr-defined]
 
 
-class Colour(SynchronousTestCase):
+class Colour(TestCase):
     def test_terminal_only(self) -> None:
         self.assertTrue(wants_colour(_Stream(True), {"TERM": "xterm"}))
         self.assertFalse(wants_colour(_Stream(False), {}))
@@ -90,7 +89,7 @@ class Colour(SynchronousTestCase):
         self.assertFalse(BwVerboseReporter(_Stream(True)).colour)  # "bw": never
 
 
-class Formats(SynchronousTestCase):
+class Formats(TestCase):
     def test_blocks_in_trials_order_with_identical_bodies_grouped(self) -> None:
         out = draw(TextReporter(io.StringIO()))
         headers = re.findall(r"^\[(SKIPPED|TODO|FAIL|ERROR|SUCCESS!\?!)\]$", out, re.M)
@@ -170,7 +169,7 @@ _FOLDER: list[str] = []
 
 def _sample_folder() -> str:
     if not _FOLDER:
-        _FOLDER.append(copy_sample("rep_blocks", tempfile.mkdtemp(prefix="rep_blocks-", dir=os.getcwd())))
+        _FOLDER.append(copy_sample("rep_blocks", temp_folder("rep_blocks-")))
     return _FOLDER[0]
 
 
@@ -180,7 +179,7 @@ def _times(text: str) -> str:
     return re.sub(r"^\d+(\.\d+)?(e-\d+)? (\d+ \d+ \d+ \d+ \d+)$", r"T \3", text, flags=re.M)
 
 
-class SameAsTrial(SynchronousTestCase):
+class SameAsTrial(TestCase):
     """rep_blocks run by both runners, for the reporters test_trial_output leaves out."""
 
     def compare(self, reporter: str) -> str:
@@ -214,7 +213,7 @@ class SameAsTrial(SynchronousTestCase):
         self.assertRegex(out, r"^test_blocks\.Blocks\.test_error_one \.\.\. \[ERROR\]\n\(\d+\.\d{3} secs\)\n")
 
 
-class ColourBlackBox(SynchronousTestCase):
+class ColourBlackBox(TestCase):
     def test_force_color_paints_the_tree(self) -> None:
         run: Run = trialish("test_blocks", cwd=_sample_folder(), env={"FORCE_COLOR": "1"})
         self.assertRegex(run.out, r"    test_pass_one \.\.\. +\x1b\[32;1m\[OK\]\x1b\[0m\n")
@@ -228,7 +227,7 @@ class ColourBlackBox(SynchronousTestCase):
         self.assertIn("    test_pass_one ...", run.out)
 
 
-class RealTime(SynchronousTestCase):
+class RealTime(TestCase):
     """``-e``: a failed test's tracebacks come before its status, as in trial."""
 
     REPORTS = [REPORTS[0], REPORTS[4], REPORTS[5]]  # ok, fail, todo (an expected failure)
@@ -254,7 +253,7 @@ class RealTime(SynchronousTestCase):
         self.assertIn("pkg.mod.B.test_fail ... [FAILURE]\n", out)
 
 
-class UnprintableNames(SynchronousTestCase):
+class UnprintableNames(TestCase):
     """Test names with control characters or undecodable bytes are escaped, never lost."""
 
     SOURCE = (

@@ -6,11 +6,10 @@ import json
 import os
 import re
 
-from trialish import SynchronousTestCase
 from trialish._select import by_keywords, failed_first, id_matches, last_failed, shard
 from trialish._specs import TestSpec
 
-from ._support import copy_sample, trialish
+from ._support import TestCase, copy_sample, trialish
 
 SUITE = ("test_outcomes", "test_fixtures", "test_many")
 
@@ -27,7 +26,7 @@ def ids(chosen: list[TestSpec]) -> list[str]:
 MANY = specs(*(f"mod{c % 3}.Class{c}.test_{t}" for c in range(1, 10) for t in range(c)))
 
 
-class Keywords(SynchronousTestCase):
+class Keywords(TestCase):
     def test_substring(self) -> None:
         self.assertTrue(id_matches("pkg.test_a.Spam.test_eggs", "Spam.test_e"))
         self.assertFalse(id_matches("pkg.test_a.Spam.test_eggs", "spam"))  # case-sensitive
@@ -46,7 +45,7 @@ class Keywords(SynchronousTestCase):
         self.assertEqual(ids(by_keywords(MANY, [])), ids(MANY))
 
 
-class Shards(SynchronousTestCase):
+class Shards(TestCase):
     def test_the_shards_partition_the_suite(self) -> None:
         for count in (1, 2, 3, 4, 9, 12):
             shares = [ids(shard(MANY, index, count)) for index in range(1, count + 1)]
@@ -87,7 +86,7 @@ class Shards(SynchronousTestCase):
             shard(MANY, 3, 2)
 
 
-class LastFailed(SynchronousTestCase):
+class LastFailed(TestCase):
     def test_only_the_failed(self) -> None:
         chosen, message = last_failed(MANY, {"mod1.Class4.test_2", "gone.Test.test_x"})
         self.assertEqual(ids(chosen), ["mod1.Class4.test_2"])
@@ -115,7 +114,7 @@ def ran_ids(out: str) -> list[str]:
     return re.findall(r"^(\S+) \.\.\. \[[^]]+\]$", out, re.MULTILINE)
 
 
-class CommandLine(SynchronousTestCase):
+class CommandLine(TestCase):
     def setUp(self) -> None:
         self.folder = copy_sample("par_suite", os.path.abspath(self.mktemp()))
 

@@ -7,12 +7,11 @@ import signal
 import subprocess
 import time
 
-from trialish import SynchronousTestCase
 
-from ._support import copy_sample, start_until, trialish
+from ._support import TestCase, copy_sample, start_until, trialish
 
 
-class ReactorPerWait(SynchronousTestCase):
+class ReactorPerWait(TestCase):
     def test_the_loop_turns_for_each_wait_and_never_between_tests(self) -> None:
         folder = copy_sample("sess_reactor", os.path.abspath(self.mktemp()))
         run = trialish("test_reactor_per_wait.py", cwd=folder)
@@ -23,7 +22,7 @@ class ReactorPerWait(SynchronousTestCase):
         self.assertEqual(run.temp_file("test.log").count("Main loop terminated."), 3)
 
 
-class CtrlC(SynchronousTestCase):
+class CtrlC(TestCase):
     def _start(self, name: str) -> tuple[subprocess.Popen, str]:
         folder = copy_sample("sess_interrupt", os.path.abspath(self.mktemp()))
         started = os.path.join(folder, "_trial_temp", "started")
@@ -58,7 +57,7 @@ class CtrlC(SynchronousTestCase):
         self.assertIn("--> test_interrupt.Stuck.test_blocks_on_deferred <--", log)
 
 
-class ReactorStoppedByATest(SynchronousTestCase):
+class ReactorStoppedByATest(TestCase):
     def test_the_waiting_test_and_the_rest_each_get_one_report(self) -> None:
         from ._support import write_files
 

@@ -6,14 +6,13 @@ import json
 import os
 import stat
 
-from trialish import SynchronousTestCase
 from trialish._results import Status, TestReport
 from trialish._state import State, load, path_in, record, save, updated
 
-from ._support import copy_sample, trialish
+from ._support import TestCase, copy_sample, trialish
 
 
-class StateFile(SynchronousTestCase):
+class StateFile(TestCase):
     def setUp(self) -> None:
         self.folder = os.path.abspath(self.mktemp())
         os.makedirs(self.folder)
@@ -67,7 +66,7 @@ class StateFile(SynchronousTestCase):
         self.assertEqual(len(message.splitlines()), 1)
 
 
-class RecordedByRuns(SynchronousTestCase):
+class RecordedByRuns(TestCase):
     def test_a_run_records_failures_and_durations_outside_the_temp_directory(self) -> None:
         folder = copy_sample("par_suite", os.path.abspath(self.mktemp()))
         run = trialish("-j", "2", "test_outcomes", cwd=folder)

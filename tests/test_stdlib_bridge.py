@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import unittest
 
-from trialish import SynchronousTestCase
 from trialish._outcome import Collector, Todo
 from trialish._results import Kind, Status
 from trialish._stdlib_bridge import SubTestOutcome
 
-from .test_engine import block_of, run_sample, statuses
+from ._support import TestCase, block_of, run_sample, statuses
 
 
-class SubTestsBlackBox(SynchronousTestCase):
+class SubTestsBlackBox(TestCase):
     def test_each_failing_subtest_is_reported_with_its_parameters(self) -> None:
         run = run_sample("eng_compat", "test_trial_api")
         for test_id, params in (
@@ -33,7 +32,7 @@ class SubTestsBlackBox(SynchronousTestCase):
                       "successes=3)", run.out)
 
 
-class IsolatedAsyncioBlackBox(SynchronousTestCase):
+class IsolatedAsyncioBlackBox(TestCase):
     """Its run() makes its own asyncio loop, even under -r asyncio once the reactor runs."""
 
     def check(self, *args: str) -> None:
@@ -54,7 +53,7 @@ class IsolatedAsyncioBlackBox(SynchronousTestCase):
         self.check("--reactor=asyncio")
 
 
-class SubTestOutcomeUnit(SynchronousTestCase):
+class SubTestOutcomeUnit(TestCase):
     def drive(self, todo: Todo | None = None) -> Collector:
         collector = Collector("unit.Case.test", todo=todo)
 

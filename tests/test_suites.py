@@ -14,24 +14,24 @@ import textwrap
 import unittest
 from typing import Any
 
-from trialish import SynchronousTestCase
 from trialish._specs import TestSpec
 from trialish._suites import add_suite, case_id, iter_cases
 
-from ._support import copy_sample, trialish, write_files
-from .test_discovery import _folder, load_in_process
-from .test_fixtures import blocks, outcomes
+from ._support import (
+    TestCase, copy_sample, load_in_process, new_folder, outcome_lines, summary_blocks, trialish,
+    write_files,
+)
 
 
-def _sample(test: SynchronousTestCase) -> str:
+def _sample(test: TestCase) -> str:
     return copy_sample("std_suites", os.path.abspath(test.mktemp()))
 
 
-class LoadTests(SynchronousTestCase):
+class LoadTests(TestCase):
     def test_load_tests_replaces_the_modules_tests_as_unittest_does(self) -> None:
         folder = _sample(self)
         run = trialish("--reporter=bwverbose", "test_load", cwd=folder)
-        self.assertEqual(outcomes(run.out), [
+        self.assertEqual(outcome_lines(run.out), [
             ("test_load.Param.test_positive", "OK"), ("test_load.Param.test_positive#2", "OK"),
             ("test_load.Param.test_positive#3", "FAILURE"), ("test_load.Plain.test_kept", "OK")], run)
         self.assertEqual(run.code, 1, run)
@@ -43,13 +43,13 @@ class LoadTests(SynchronousTestCase):
     def test_a_packages_load_tests_loads_the_package(self) -> None:
         folder = _sample(self)
         run = trialish("--reporter=bwverbose", "pkgload", cwd=folder)
-        self.assertEqual(outcomes(run.out), [
+        self.assertEqual(outcome_lines(run.out), [
             ("pkgload.test_inner.Inner.test_imported_under_its_dotted_name", "OK"),
             ("pkgload.test_inner.Inner.test_saw_the_discovery_pattern", "OK")], run)
         self.assertEqual(run.code, 0, run)
 
     def test_a_broken_hook_is_an_error_under_the_modules_name(self) -> None:
-        folder = write_files(_folder(self), {"test_badhook.py": textwrap.dedent("""\
+        folder = write_files(new_folder(self), {"test_badhook.py": textwrap.dedent("""\
             import unittest
 
             class T(unittest.TestCase):
@@ -69,24 +69,24 @@ class LoadTests(SynchronousTestCase):
                          "nor a suite of them.\n")
 
 
-class TrialHooks(SynchronousTestCase):
+class TrialHooks(TestCase):
     def test_test_suite_replaces_the_tests_and_testSuite_wins(self) -> None:
         folder = _sample(self)
         run = trialish("--reporter=bwverbose", "test_hooks.py", "test_both_hooks.py", cwd=folder)
-        self.assertEqual(outcomes(run.out), [
+        self.assertEqual(outcome_lines(run.out), [
             ("test_both_hooks.B.test_from_testSuite", "OK"), ("test_hooks.A.test_b", "OK")], run)
         self.assertEqual(run.code, 0, run)
 
 
-class Doctests(SynchronousTestCase):
+class Doctests(TestCase):
     def test_doctests_run_with_trials_ids(self) -> None:
         folder = _sample(self)
         run = trialish("--reporter=bwverbose", "test_doc", cwd=folder)
-        self.assertEqual(outcomes(run.out), [
+        self.assertEqual(outcome_lines(run.out), [
             ("Doctest: test_doc.Calculator.clear", "OK"), ("Doctest: test_doc.add", "FAILURE"),
             ("Doctest: test_doc.double", "OK"), ("no_such_module_for_doctests", "ERROR"),
             ("test_doc.Ordinary.test_still_collected", "OK")], run)
-        found = {ids[0]: text for text, ids in blocks(run.out)}
+        found = {ids[0]: text for text, ids in summary_blocks(run.out)}
         self.assertIn("Failed example:\n    add(1, 1)\nExpected:\n    3\nGot:\n    2",
                       found["Doctest: test_doc.add"])
         self.assertIn("No module named 'no_such_module_for_doctests'", found["no_such_module_for_doctests"])
@@ -101,9 +101,14 @@ class Doctests(SynchronousTestCase):
 # -- unit --------------------------------------------------------------------------
 
 
-class _T(unittest.TestCase):
-    def runTest(self) -> None:
-        pass
+def _t() -> unittest.TestCase:
+    """A stdlib case with only ``runTest`` (made here: unittest would collect it as a test)."""
+
+    class T(unittest.TestCase):
+        def runTest(self) -> None:
+            pass
+
+    return T()
 
 
 class _Sink:
@@ -124,9 +129,9 @@ class _Sink:
         return str(exc)
 
 
-class Flattening(SynchronousTestCase):
+class Flattening(TestCase):
     def test_nested_suites_in_order_and_odd_entries_reported(self) -> None:
-        a, b, c = _T(), _T(), _T()
+        a, b, c = _t(), _t(), _t()
         suite = unittest.TestSuite([a, unittest.TestSuite([b, unittest.TestSuite([c])])])
         suite._tests.append("junk")  # type: ignore[attr-defined]
         problems: list[str] = []
@@ -135,14 +140,14 @@ class Flattening(SynchronousTestCase):
                                     "nor a suite of them."])
 
     def test_a_suite_that_contains_itself_ends(self) -> None:
-        suite = unittest.TestSuite([_T()])
+        suite = unittest.TestSuite([_t()])
         suite._tests.append(suite)  # type: ignore[attr-defined]
         problems: list[str] = []
         self.assertEqual(len(list(iter_cases(suite, "h", problems))), 1)
         self.assertEqual(problems, ["h returned a suite that contains itself."])
 
     def test_each_instance_once_and_equal_ids_numbered(self) -> None:
-        one, two = _T(), _T()
+        one, two = _t(), _t()
         sink = _Sink()
         add_suite(sink, unittest.TestSuite([one, one, unittest.TestSuite([one]), two]), "h", "m")
         self.assertEqual([spec.test_id for spec in sink.specs],
@@ -175,10 +180,9 @@ def doctest_module() -> Any:
     return module
 
 
-
-class Pattern(SynchronousTestCase):
+class Pattern(TestCase):
     def test_load_tests_gets_the_pattern_only_when_discovered(self) -> None:
-        folder = write_files(_folder(self), {"test_pat.py": textwrap.dedent("""\
+        folder = write_files(new_folder(self), {"test_pat.py": textwrap.dedent("""\
             import unittest
 
             def load_tests(loader, tests, pattern):

@@ -13,11 +13,9 @@ import subprocess
 import sys
 import textwrap
 
-from trialish import SynchronousTestCase
 from trialish._tempdir import MARKER, TempDirError, _reclaim, acquire
 
-from ._support import write_files
-from .test_discovery import _folder, bw, outcomes
+from ._support import TestCase, bw, new_folder, outcomes, write_files
 
 
 def dead_pid() -> int:
@@ -47,11 +45,11 @@ WHERE_SOURCE = textwrap.dedent("""\
     """)
 
 
-class Acquire(SynchronousTestCase):
+class Acquire(TestCase):
     """The in-process API, in a temp folder of its own."""
 
     def setUp(self) -> None:
-        self.base = _folder(self)
+        self.base = new_folder(self)
 
     def claim(self, name: str = "_trial_temp"):  # type: ignore[no-untyped-def]
         temp = acquire(name, base=self.base)
@@ -143,11 +141,11 @@ class Acquire(SynchronousTestCase):
         self.assertIn("--temp-directory", str(caught.exception))
 
 
-class TempDirOfARun(SynchronousTestCase):
+class TempDirOfARun(TestCase):
     """What a user sees on the command line."""
 
     def suite(self) -> str:
-        return write_files(_folder(self), {"test_where.py": WHERE_SOURCE,
+        return write_files(new_folder(self), {"test_where.py": WHERE_SOURCE,
                                            "test_other.py": "import unittest\n\nclass O(unittest.TestCase):\n"
                                                             "    def test_o(self): pass\n"})
 

@@ -1,8 +1,8 @@
 """The TestCase API: trial's assertions, mktemp, patch, the old names.
 
-Most checks call the methods on a subject case in this process; the ones
-that need a whole run (logged errors, warnings) use this very test, which
-trialish is running.  The eng_outcomes sample shows the same from outside.
+Most checks call the methods on a trialish case (the subject) in this
+process.  The ones that need a whole run (logged errors, warnings) are the
+eng_outcomes sample's, which trialish runs in a subprocess.
 """
 
 from __future__ import annotations
@@ -10,33 +10,30 @@ from __future__ import annotations
 import os
 import sys
 import unittest
-import warnings
 from twisted.internet import defer
-from twisted.python import log
 from twisted.python.failure import Failure
 
-from trialish import FailTest, SynchronousTestCase, TestCase
+import trialish
+from trialish import FailTest
 from trialish._compat import _ALIASES
 
-from .test_engine import block_of, run_sample, statuses
+from ._support import TestCase, block_of, new_folder, run_sample, statuses
 
 PATCH_TARGET = "original"
 
 
-def _warns(value: int = 7) -> int:
-    warnings.warn("deprecated thing", DeprecationWarning)
-    return value
+def _subject() -> trialish.SynchronousTestCase:
+    """A trialish case whose methods are called directly.
 
+    Made here, not at module level: it has trialish's ``runTest``, so
+    ``python -m unittest`` would collect it as a test.
+    """
 
-def _silent() -> int:
-    return 8
+    class Subject(trialish.SynchronousTestCase):
+        def check(self) -> None:
+            pass
 
-
-class _Subject(SynchronousTestCase):
-    """A case whose methods are called directly (it has no test methods)."""
-
-    def check(self) -> None:
-        pass
+    return Subject("check")
 
 
 async def _answer() -> int:
@@ -47,9 +44,9 @@ async def _broken() -> int:
     raise KeyError("from a coroutine")
 
 
-class AssertFailure(SynchronousTestCase):
+class AssertFailure(TestCase):
     def setUp(self) -> None:
-        self.subject = _Subject("check")
+        self.subject = _subject()
 
     def test_expected_failure_gives_the_exception(self) -> None:
         error = ValueError("x")
@@ -71,12 +68,13 @@ class AssertFailure(SynchronousTestCase):
         self.assertIsInstance(error, KeyError)
 
     def test_old_name(self) -> None:
-        self.assertEqual(_Subject.failUnlessFailure, _Subject.assertFailure)
+        self.assertEqual(trialish.SynchronousTestCase.failUnlessFailure,
+                         trialish.SynchronousTestCase.assertFailure)
 
 
-class ResultsOf(SynchronousTestCase):
+class ResultsOf(TestCase):
     def setUp(self) -> None:
-        self.subject = _Subject("check")
+        self.subject = _subject()
 
     def test_success_result_of(self) -> None:
         d = defer.succeed("value")
@@ -139,61 +137,51 @@ class ResultsOf(SynchronousTestCase):
 
 
 class LoggedErrorsAndWarnings(TestCase):
-    """These run inside trialish: what they leave unflushed would fail them."""
+    """eng_outcomes/test_flushing.py: these need trialish running the test (one run, shared)."""
+
+    def assertPassedInside(self, method: str) -> None:
+        run = run_sample("eng_outcomes", "test_flushing")
+        self.assertEqual(statuses(run.out).get(f"test_flushing.Flushing.{method}"), "[OK]", run)
+        self.assertIn("Ran 4 tests in ", run.out, run)
+        self.assertEqual((run.code, run.err), (0, ""), run)
+        # Not only trialish's word for it: the test got past its last check.
+        self.assertTrue(os.path.exists(os.path.join(run.cwd, "_trial_temp", f"reached-{method}")),
+                        f"{method} did not reach its end:\n{run}")
 
     def test_flush_logged_errors_by_type(self) -> None:
-        log.err(ValueError("first"))
-        log.err(KeyError("second"))
-        self.assertEqual([f.value.args for f in self.flushLoggedErrors(KeyError)], [("second",)])
-        self.assertEqual([f.type for f in self.flushLoggedErrors()], [ValueError])
-        self.assertEqual(self.flushLoggedErrors(), [])
+        self.assertPassedInside("test_flush_logged_errors_by_type")
 
     def test_flush_warnings_of_one_function(self) -> None:
-        _warns()
-        warnings.warn("from the test itself", UserWarning)
-        flushed = self.flushWarnings([_warns])
-        self.assertEqual([(w["message"], w["category"]) for w in flushed],
-                         [("deprecated thing", DeprecationWarning)])
-        self.assertEqual(flushed[0]["filename"], __file__)
-        rest = self.flushWarnings()
-        self.assertEqual([w["message"] for w in rest], ["from the test itself"])
-        self.assertEqual(self.flushWarnings(), [])
+        self.assertPassedInside("test_flush_warnings_of_one_function")
 
     def test_assert_warns_stdlib_form(self) -> None:
-        with self.assertWarns(DeprecationWarning) as caught:
-            _warns()
-        self.assertEqual(str(caught.warning), "deprecated thing")
-        self.assertEqual(self.assertWarns(DeprecationWarning, _warns, 3), None)
+        self.assertPassedInside("test_assert_warns_stdlib_form")
 
     def test_assert_warns_trial_form(self) -> None:
-        self.assertEqual(self.assertWarns(DeprecationWarning, "deprecated thing", __file__, _warns, 9), 9)
-        with self.assertRaises(FailTest):
-            self.assertWarns(DeprecationWarning, "another message", __file__, _warns)
-        with self.assertRaises(FailTest):
-            self.assertWarns(UserWarning, "deprecated thing", __file__, _warns)
-        with self.assertRaises(FailTest):
-            self.assertWarns(DeprecationWarning, "deprecated thing", os.__file__, _warns)
-        with self.assertRaises(FailTest) as caught:
-            self.assertWarns(DeprecationWarning, "deprecated thing", __file__, _silent)
-        self.assertIn("No warnings emitted", str(caught.exception))
-        self.assertEqual(self.flushWarnings(), [])  # trial's form keeps them to itself
+        self.assertPassedInside("test_assert_warns_trial_form")
 
 
-class TempAndPatch(SynchronousTestCase):
+class TempAndPatch(TestCase):
     def test_mktemp_gives_unique_paths_under_the_temp_dir(self) -> None:
-        first, second = self.mktemp(), self.mktemp()
+        saved = os.getcwd()
+        os.chdir(new_folder(self))  # trialish's temp directory, when trialish runs a test
+        self.addCleanup(os.chdir, saved)
+        subject = _subject()
+        first, second = subject.mktemp(), subject.mktemp()
         self.assertNotEqual(first, second)
         for path in (first, second):
             self.assertFalse(os.path.exists(path))
             self.assertTrue(os.path.isdir(os.path.dirname(path)))
             self.assertTrue(path.startswith(os.getcwd() + os.sep))
         # module, class and method, each cut to 32 characters (as trial does)
-        self.assertIn(os.path.join("tests.test_testcase", "TempAndPatch",
-                                   "test_mktemp_gives_unique_paths_u", ""), first)
+        long_name = type("A" * 40, (type(subject),), {"test_" + "m" * 40: lambda self: None})
+        third = long_name("test_" + "m" * 40).mktemp()
+        self.assertIn(os.path.join(os.getcwd(), "tests.test_testcase", "A" * 32,
+                                   "test_" + "m" * 27, ""), third)
 
     def test_patch_is_undone_by_the_cleanups(self) -> None:
         module = sys.modules[__name__]
-        subject = _Subject("check")
+        subject = _subject()
         subject.patch(module, "PATCH_TARGET", "patched")
         subject.patch(module, "NOT_THERE_BEFORE", "new")
         self.assertEqual((PATCH_TARGET, getattr(module, "NOT_THERE_BEFORE")), ("patched", "new"))
@@ -203,18 +191,20 @@ class TempAndPatch(SynchronousTestCase):
 
     def test_patch_restore_by_hand_is_idempotent(self) -> None:
         module = sys.modules[__name__]
-        patched = self.patch(module, "PATCH_TARGET", "patched")
+        subject = _subject()
+        patched = subject.patch(module, "PATCH_TARGET", "patched")
         patched.restore()
         self.assertEqual(PATCH_TARGET, "original")
         module.PATCH_TARGET = "changed later"  # type: ignore[attr-defined]
         self.addCleanup(setattr, module, "PATCH_TARGET", "original")
-        patched.restore()  # the cleanup's restore must not undo the change above
+        patched.restore()
+        subject.doCleanups()  # the cleanup's restore must not undo the change above
         self.assertEqual(PATCH_TARGET, "changed later")
 
 
-class OldNames(SynchronousTestCase):
+class OldNames(TestCase):
     def setUp(self) -> None:
-        self.subject = _Subject("check")
+        self.subject = _subject()
 
     def test_every_alias_calls_its_target(self) -> None:
         passing = {
@@ -258,9 +248,9 @@ class OldNames(SynchronousTestCase):
             1 / 0
 
 
-class Accessors(SynchronousTestCase):
+class Accessors(TestCase):
     def test_get_skip_get_todo_get_timeout(self) -> None:
-        class Case(TestCase):
+        class Case(trialish.TestCase):
             timeout = 3
 
             def check(self) -> None:
@@ -275,7 +265,7 @@ class Accessors(SynchronousTestCase):
         self.assertEqual(case.getTimeout(), 3.0)
 
     def test_still_runs_under_the_stdlib_runner(self) -> None:
-        class Case(SynchronousTestCase):
+        class Case(trialish.SynchronousTestCase):
             def check(self) -> None:
                 self.assertEquals(1, 2)
 
@@ -284,7 +274,7 @@ class Accessors(SynchronousTestCase):
         self.assertEqual((result.testsRun, len(result.failures)), (1, 1))
 
 
-class AssertionsBlackBox(SynchronousTestCase):
+class AssertionsBlackBox(TestCase):
     """eng_outcomes/test_assertions.py, run by trialish in a subprocess."""
 
     def outcome(self, test: str) -> tuple[str, str]:

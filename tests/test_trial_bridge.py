@@ -6,14 +6,13 @@ import warnings
 
 from twisted.python.failure import Failure
 
-from trialish import SynchronousTestCase
 from trialish._logcapture import TestContext
 from trialish._trial_bridge import adapt_trial_case
 
-from .test_engine import block_of, run_sample, statuses
+from ._support import TestCase, block_of, run_sample, statuses
 
 
-class TrialApiBlackBox(SynchronousTestCase):
+class TrialApiBlackBox(TestCase):
     def outcomes(self) -> tuple[object, dict[str, str]]:
         run = run_sample("eng_compat", "test_trial_api")
         return run, statuses(run.out)
@@ -42,7 +41,7 @@ class _FakeTrialCase:
     pass
 
 
-class Unit(SynchronousTestCase):
+class Unit(TestCase):
     def test_adapted_case_reads_the_context(self) -> None:
         context = TestContext()
         case = _FakeTrialCase()
@@ -59,7 +58,7 @@ class Unit(SynchronousTestCase):
         self.assertEqual(context.warnings, [])
 
 
-class BetweenTestsBlackBox(SynchronousTestCase):
+class BetweenTestsBlackBox(TestCase):
     """Leaks from one test into the next that `make conformance` found."""
 
     def outcomes(self) -> tuple[object, dict[str, str]]:

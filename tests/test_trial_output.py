@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 
-from trialish import SynchronousTestCase
 
-from ._support import copy_sample, normalise, trialish
+from ._support import TestCase, copy_sample, normalise, trialish
 
 
 def _trial_command() -> str | None:
@@ -17,7 +16,7 @@ def _trial_command() -> str | None:
     return candidate if os.path.exists(candidate) else shutil.which("trial")
 
 
-class SameOutputAsTrial(SynchronousTestCase):
+class SameOutputAsTrial(TestCase):
     def run_both(self, *args: str) -> tuple[str, str, int, int]:
         import subprocess
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import time
 
-from trialish import SynchronousTestCase
 from trialish._watchdog import GRACE, BlockedTestError, Watchdog
 
-from .test_engine import block_of, run_sample, statuses
+from ._support import TestCase, block_of, run_sample, statuses
 
 BLOCKS = "test_blocking.Blocks"
 
 
-class BlockingBlackBox(SynchronousTestCase):
+class BlockingBlackBox(TestCase):
     def test_blocked_tests_are_interrupted_and_the_next_one_runs(self) -> None:
         run = run_sample("eng_blocking")
         self.assertEqual(statuses(run.out), {
@@ -34,7 +33,7 @@ class BlockingBlackBox(SynchronousTestCase):
         self.assertEqual(run.code, 1, run)
 
 
-class WatchdogUnit(SynchronousTestCase):
+class WatchdogUnit(TestCase):
     """The real watchdog of this process, driven directly."""
 
     def test_interrupts_a_blocked_call(self) -> None:
