@@ -12,11 +12,17 @@ Maps test id -> one-line reason.
 
 from __future__ import annotations
 
+_UNFIRED_IN_SYNCHRONOUS = (
+    "deliberate: a SynchronousTestCase test returns a Deferred that has not fired; trial "
+    "passes it without waiting (the test's assertions may never run), trialish makes it an "
+    "ERROR (docs/differences.md, 'SynchronousTestCase test returning a Deferred or coroutine')"
+)
+
 KNOWN: dict[str, str] = {
-    "twisted.web.test.test_tap.ServiceTests.test_wsgi": (
-        "deliberate: the reactor runs once per session, so after the first test that "
-        "waits, reactor.running is True and callWhenRunning(threadpool.start) starts "
-        "the pool at once; trial stops the reactor around every test "
-        "(docs/differences.md, 'Reactor state during a test')"
-    ),
+    "twisted.internet.test.test_inlinecb.ForwardTraceBackTests.test_forwardTracebacksCoro": _UNFIRED_IN_SYNCHRONOUS,
+    "twisted.mail.test.test_imap.MessageProducerTests.testMultipleMultiPart": _UNFIRED_IN_SYNCHRONOUS,
+    "twisted.mail.test.test_imap.MessageProducerTests.testSingleMultiPart": _UNFIRED_IN_SYNCHRONOUS,
+    "twisted.mail.test.test_imap.MessageProducerTests.testSinglePart": _UNFIRED_IN_SYNCHRONOUS,
+    "twisted.mail.test.test_imap.MessageProducerTests.test_multiPartNoBoundary": _UNFIRED_IN_SYNCHRONOUS,
+    "twisted.mail.test.test_imap.MessageProducerTests.test_multiPartNoQuotes": _UNFIRED_IN_SYNCHRONOUS,
 }

@@ -42,3 +42,24 @@ class EntryPoints(TestCase):
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                              cwd=REPO, timeout=60).stdout
         self.assertTrue(out.rstrip().endswith("[]"), out)
+
+
+class PublicNames(TestCase):
+    def test_every_name_a_report_shows_as_trialish_x_can_be_imported_from_trialish(self) -> None:
+        import importlib
+        import pkgutil
+
+        import trialish
+
+        shown = {}
+        for module in pkgutil.iter_modules(trialish.__path__):
+            if module.name in ("__main__", "_worker"):
+                continue
+            loaded = importlib.import_module(f"trialish.{module.name}")
+            for value in vars(loaded).values():
+                if isinstance(value, type) and value.__module__ == "trialish":
+                    shown[value.__name__] = value
+        self.assertIn("ReactorMisuseError", shown)
+        for name, klass in shown.items():
+            self.assertIs(getattr(trialish, name, None), klass, name)
+            self.assertIn(name, trialish.__all__)

@@ -18,6 +18,17 @@ __all__ = [
     "Todo",
     "makeTodo",
     "DirtyReactorAggregateError",
+    "DirtyReactorWarning",
+    "AsyncioNeededError",
+    "BlockedTestError",
+    "GeneratorPhaseError",
+    "ReactorMisuseError",
+    "ReactorNotRunningError",
+    "ReactorStoppedError",
+    "ReportedError",
+    "SynchronousResultError",
+    "TimeoutValueError",
+    "WrongReactorError",
     "__version__",
 ]
 
@@ -29,6 +40,18 @@ _LAZY = {
     "Todo": "._outcome",
     "makeTodo": "._outcome",
     "DirtyReactorAggregateError": "._janitor",
+    # Every error or warning a report can name as trialish.X is importable as such.
+    "DirtyReactorWarning": "._janitor",
+    "AsyncioNeededError": "._coroutines",
+    "BlockedTestError": "._watchdog",
+    "GeneratorPhaseError": "._phases",
+    "ReactorMisuseError": "._host",
+    "ReactorNotRunningError": "._host",
+    "ReactorStoppedError": "._host",
+    "ReportedError": "._foreign",
+    "SynchronousResultError": "._phases",
+    "TimeoutValueError": "._attributes",
+    "WrongReactorError": "._host",
 }
 
 

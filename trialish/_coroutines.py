@@ -56,10 +56,8 @@ def coroutine_deferred(coro: Coroutine[Any, Any, Any], context: contextvars.Cont
     return Deferred.fromFuture(task)
 
 
-def _step(context: contextvars.Context | None, method: Callable[[Any], Any], value: Any) -> Any:
+def _step(context: contextvars.Context, method: Callable[[Any], Any], value: Any) -> Any:
     """``method(value)`` inside ``context``, or where we are if that is already inside it."""
-    if context is None:
-        return method(value)
     try:
         return context.run(method, value)
     except RuntimeError as exc:
@@ -139,11 +137,12 @@ async def _fired(deferred: Deferred, loop: Any) -> None:
 
 async def _drive(coro: Coroutine[Any, Any, Any], loop: Any, context: contextvars.Context | None = None) -> Any:
     """Step ``coro`` inside an asyncio Task; Deferreds it awaits are waited for too."""
+    steps: Any = coro if context is None else _in_context(coro, context)
     value: Any = None
     error: BaseException | None = None
     while True:
         try:
-            yielded = _step(context, coro.send, value) if error is None else _step(context, coro.throw, error)
+            yielded = steps.send(value) if error is None else steps.throw(error)
         except StopIteration as stop:
             return stop.value
         value = error = None

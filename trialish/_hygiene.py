@@ -245,15 +245,31 @@ def _publisher() -> Any:
     return getattr(module, "globalLogPublisher", None) if module is not None else None
 
 
+def _is_trials_own(observer: Any) -> bool:
+    """trial's log observer, which trial's run() adds and removes by a count of its own.
+
+    A trial TestCase run inside a test may leave it added (trial does not
+    remove it when setUp fails); taking it away would desynchronise that
+    count, and trial would never add it again.
+    """
+    legacy = getattr(observer, "legacyObserver", observer)
+    owner = getattr(legacy, "__self__", None)
+    return type(owner).__module__ == "twisted.trial._synctest"
+
+
 def _restore_logging(before: Snapshot, lines: list[str]) -> None:
     publisher = _publisher()
     if publisher is not None and before.observers is not None \
             and publisher._observers != before.observers:
-        added = len([o for o in publisher._observers if o not in before.observers])
-        removed = len([o for o in before.observers if o not in publisher._observers])
-        publisher._observers[:] = before.observers
-        lines.append(_line(f"the test changed the log observers ({added} added, {removed} "
-                           "removed) and did not change them back: trialish put them back"))
+        now = publisher._observers
+        added = [o for o in now if o not in before.observers and not _is_trials_own(o)]
+        removed = [o for o in before.observers if o not in now and not _is_trials_own(o)]
+        kept = [o for o in now if _is_trials_own(o)]
+        publisher._observers[:] = [o for o in before.observers if not _is_trials_own(o)] + kept
+        if added or removed:
+            lines.append(_line(f"the test changed the log observers ({len(added)} added, "
+                               f"{len(removed)} removed) and did not change them back: "
+                               "trialish put them back"))
     root = logging.root
     if root.handlers != before.root_handlers or root.level != before.root_level:
         root.handlers[:] = before.root_handlers

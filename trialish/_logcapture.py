@@ -12,12 +12,14 @@ from __future__ import annotations
 import contextlib
 import dis
 import logging
+import sys
 import time
 import warnings
 from typing import Any, Callable, Iterable, Iterator, TextIO
 
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S%z"
 _FLUSH_EVERY = 0.1  # seconds between flushes of test.log
+_ERROR_LEVELS = ("error", "critical")
 
 
 class TestContext:
@@ -28,6 +30,7 @@ class TestContext:
         self.warnings: list[dict[str, Any]] = []
         self._log_line = log_line
         self.outer: TestContext | None = None  # the test that runs this one, if any
+        self.trial_runs = _trial_runs()  # more, later: a trial TestCase runs inside this test
 
     # -- errors ------------------------------------------------------------
 
@@ -145,7 +148,9 @@ def resync_warning_filters() -> None:
 
 
 def _code_span(function: Callable[..., Any]) -> tuple[str, int, int]:
-    code = getattr(getattr(function, "__func__", function), "__code__")
+    code = getattr(getattr(function, "__func__", function), "__code__", None)
+    if code is None:  # as trial says it
+        raise ValueError(f"{function!r} is not a function or method")
     lines = [line for _, line in dis.findlinestarts(code) if line is not None]
     return code.co_filename, min(lines), max(lines)
 
@@ -168,6 +173,20 @@ class _LoggingBridge(logging.Handler):
             self.capture.write_line(self.format(record), system=record.name)
         except Exception:  # logging must never break a test
             self.handleError(record)
+
+
+def _trial_runs() -> int:
+    """How many twisted.trial TestCase ``run()`` calls have their log observer added.
+
+    trial's run() watches the log itself and reports the errors logged
+    while it runs on *its* test; counting them on ours too would blame the
+    test that ran it for errors it expected.  (A run whose setUp failed
+    leaves its count behind: hence a comparison with the test's start.)
+    """
+    synctest = sys.modules.get("twisted.trial._synctest")
+    if synctest is None:
+        return 0
+    return getattr(getattr(synctest, "_logObserver", None), "_added", 0)
 
 
 class LogCapture:
@@ -310,9 +329,17 @@ class LogCapture:
     def observe(self, event: dict[str, Any]) -> None:
         """The twisted.logger observer: log every event, keep errors per test."""
         failure = event.get("log_failure")
+        if "isError" not in event:
+            # What trial's (legacy) observer adds to every event it sees,
+            # in place: observers after it -- a test's own -- rely on it.
+            level = event.get("log_level")
+            event["isError"] = int(failure is not None or getattr(level, "name", "") in _ERROR_LEVELS)
+            if failure is not None and "failure" not in event:
+                event["failure"] = failure
         legacy_failure = event.get("failure") if event.get("isError") else None
         error = failure if failure is not None else legacy_failure
-        if error is not None and event.get("isError", 1) and self.current is not None:
+        if error is not None and event.get("isError", 1) and self.current is not None \
+                and _trial_runs() <= self.current.trial_runs:
             self.current.errors.append(error)
         from twisted.logger import formatEvent
 
