@@ -17,9 +17,9 @@ class ReactorPerWait(TestCase):
         run = trialish("test_reactor_per_wait.py", cwd=folder)
         self.assertEqual(run.code, 0, run)
         self.assertIn("PASSED (successes=6)", run.out, run)
-        # Twisted logs this each time the loop is left: once per wait (three
-        # tests waited; the one with an already-fired Deferred did not).
-        self.assertEqual(run.temp_file("test.log").count("Main loop terminated."), 3)
+        # Twisted's reactor.run() logs this each time it returns (trial's
+        # test.log has one per wait); trialish turns the loop without it.
+        self.assertNotIn("Main loop terminated.", run.temp_file("test.log"))
 
 
 class CtrlC(TestCase):

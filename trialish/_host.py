@@ -26,12 +26,14 @@ import importlib
 import signal
 import sys
 import warnings
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from twisted.internet import error as _reactor_errors
 
 from ._reactor import REACTORS, ReactorChoiceError
-from ._waiting import Waiting
+
+if TYPE_CHECKING:
+    from ._waiting import Waiting
 
 
 class ReactorMisuseError(Exception):
@@ -190,7 +192,10 @@ class ReactorHost:
         _LOOP.wait = waiting
         self.ever_ran = True
         try:
-            klass.run(reactor, installSignalHandlers=False)
+            if _turns_like_reactor_base(klass):
+                _turn_until_crashed(reactor)
+            else:
+                klass.run(reactor, installSignalHandlers=False)
         except _reactor_errors.ReactorNotRestartable:
             waiting.ended = waiting.stopped = True
         finally:
@@ -238,6 +243,40 @@ class ReactorHost:
         finally:
             _LOOP.ending = False
             _uninstall_child_signals()
+
+
+_PLAIN_LOOP: dict[type, bool] = {}
+
+
+def _turns_like_reactor_base(klass: type) -> bool:
+    """Whether ``klass`` runs ReactorBase's own loop (the select/poll/epoll reactors do; asyncio's does not)."""
+    plain = _PLAIN_LOOP.get(klass)
+    if plain is None:
+        from twisted.internet import base
+
+        plain = _PLAIN_LOOP[klass] = (
+            klass.run is base.ReactorBase.run and klass.mainLoop is base.ReactorBase.mainLoop
+            and hasattr(base, "_topHandler"))
+    return plain
+
+
+def _turn_until_crashed(reactor: Any) -> None:
+    """``reactor.run(installSignalHandlers=False)``, less its "Main loop terminated." log event.
+
+    ReactorBase's loop, turned here: the event would be logged for every
+    wait of every test (trial's test.log has one per wait), and logging it
+    cost a third of a wait.
+    """
+    from twisted.internet.base import _topHandler
+
+    reactor.startRunning(installSignalHandlers=False)
+    run_until_current, timeout, do_iteration = (
+        reactor.runUntilCurrent, reactor.timeout, reactor.doIteration)
+    while reactor._started:
+        with _topHandler:
+            run_until_current()
+            delay = timeout()
+            do_iteration(reactor.running and delay)
 
 
 def adopt_installed_reactor() -> ReactorHost:

@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterator
 from twisted.python.failure import Failure
 
 from ._failures import frames_of_traceback, qualified_name, render
-from ._outcome import TEST_PHASE, Collector, Todo
+from ._outcome import TEST_PHASE, Collector, Todo, classify
 from ._results import Kind
 
 EXPECTED_FAILURE_REASON = "@unittest.expectedFailure"
@@ -30,8 +30,8 @@ def _subtest_text(subtest: Any, err: Any, tb_detail: str) -> str:
 
 
 def _subtest_kind(case: Any, exc_type: type) -> Kind:
-    failure_exception = getattr(case, "failureException", AssertionError)
-    return Kind.FAILURE if issubclass(exc_type, (failure_exception, AssertionError)) else Kind.ERROR
+    """A failing subtest is classified as its test would be (a skip never gets here)."""
+    return classify(exc_type, getattr(case, "failureException", AssertionError), TEST_PHASE)
 
 
 class StdlibResult(unittest.TestResult):

@@ -16,11 +16,21 @@ class A_Synchronous(SynchronousTestCase):
 
 
 class B_Waiting(TestCase):
+    def setUp(self):
+        from twisted.internet import reactor
+
+        self.assertFalse(reactor.running)  # each test starts outside the loop
+
+    def tearDown(self):
+        from twisted.internet import reactor
+
+        self.assertFalse(reactor.running)  # and the loop stops turning when the wait is over
+
     def _turn(self):
         from twisted.internet import reactor
 
         SEEN.append(id(reactor))
-        return task.deferLater(reactor, 0, lambda: None)
+        return task.deferLater(reactor, 0, lambda: self.assertTrue(reactor.running))
 
     def test_one(self):
         return self._turn()
