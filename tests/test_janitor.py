@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from twisted.internet import defer
 
 from trialish._janitor import Janitor
 

@@ -55,11 +55,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import unittest
 from collections import Counter
 from typing import Callable
 
-from ._support import REPO, Run, copy_sample, write_files
+from ._support import REPO, Run, TestCase, copy_sample, write_files
 
 SAMPLE = "three_runners"
 MODULE = "test_three"
@@ -273,7 +272,7 @@ PARSERS: dict[str, Callable[[str], tuple[dict[str, str], Counter[str], Counter[s
 }
 
 
-class _ThreeRunners(unittest.TestCase):
+class _ThreeRunners(TestCase):
     """Runs the sample once per class under the three runners, at the same time."""
 
     trial_runner = ""  # the module run as trial: trialish or twisted.trial
@@ -393,7 +392,7 @@ class TwistedTrialReference(_ThreeRunners):
             self.assertEqual(run.code, 1, f"{runner}: {run}")
 
 
-class ParsersUnit(unittest.TestCase):
+class ParsersUnit(TestCase):
     """The parsers on real output (trimmed) for what the sample runs cannot show today."""
 
     maxDiff = None

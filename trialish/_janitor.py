@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 import weakref
-from typing import Any, Callable
+from typing import Any
 
 from ._failures import render
 from ._sites import described

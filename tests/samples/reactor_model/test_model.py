@@ -68,3 +68,24 @@ class Nested(trialish.SynchronousTestCase):
         fired = task.deferLater(reactor, 0, lambda: "turned")
         reactor.iterate(0)
         self.assertEqual(self.successResultOf(fired), "turned")
+
+
+class NoStaleException(trialish.TestCase):
+    """trialish's own exception handling never shows as a test exception's __context__."""
+
+    def _check(self):
+        assert sys.exc_info() == (None, None, None), sys.exc_info()
+        try:
+            raise ValueError("raised by the test")
+        except ValueError as error:
+            assert error.__context__ is None, repr(error.__context__)
+
+    def test_a_fails_first(self):
+        raise ZeroDivisionError("an earlier failure, already handled by the runner")
+
+    def test_b_sync(self):
+        self._check()
+
+    async def test_c_after_a_wait(self):
+        await task.deferLater(reactor, 0, lambda: None)
+        self._check()
