@@ -308,12 +308,33 @@ def _install_child_signals(reactor: Any) -> Any:
         return False
     if not isinstance(reactor, PosixReactorBase) or not hasattr(signal, "SIGCHLD"):
         return False
+    loop = getattr(reactor, "_asyncioEventloop", None)
+    if loop is not None and type(loop).__module__.startswith("uvloop"):
+        # uvloop owns the signal wake-up file descriptor while its loop runs,
+        # so Twisted's SIGCHLD waker would never hear of a child's exit.
+        from twisted.internet import process
+
+        try:
+            loop.add_signal_handler(signal.SIGCHLD, process.reapAllProcesses)
+        except (ValueError, RuntimeError, NotImplementedError):
+            return False
+        return _UvloopChildSignals(loop)
     handling = _ChildSignalHandling(reactor._addInternalReader, reactor._removeInternalReader)
     try:
         handling.install()
     except ValueError:  # not the main thread
         return False
     return handling
+
+
+class _UvloopChildSignals:
+    """SIGCHLD through uvloop's own signal handling (see :func:`_install_child_signals`)."""
+
+    def __init__(self, loop: Any) -> None:
+        self.loop = loop
+
+    def uninstall(self) -> None:
+        self.loop.remove_signal_handler(signal.SIGCHLD)
 
 
 def _uninstall_child_signals() -> None:
