@@ -45,20 +45,6 @@ def lookup(case: Any, method_name: str, attribute: str, default: Any = None) -> 
     return default
 
 
-def class_setting(cls: type, attribute: str, default: Any = None) -> Any:
-    """``attribute`` as set on a class, its bases, its module or packages.
-
-    For questions about a whole class (is every test of it skipped?) without
-    making an instance, which some TestCases (IsolatedAsyncioTestCase)
-    do not survive half-built.
-    """
-    for owner in _class_owners(cls, ""):
-        value = getattr(owner, attribute, _MISSING)
-        if value is not _MISSING and not isinstance(value, _NOT_SETTINGS):
-            return value
-    return default
-
-
 def stdlib_skip_reason(case: Any, method_name: str) -> str | None:
     """The reason given by ``@unittest.skip``-style decorators, if any."""
     cls = type(case)

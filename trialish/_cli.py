@@ -11,15 +11,26 @@ import os
 import sys
 import time
 import traceback
+from enum import IntEnum
 from typing import TYPE_CHECKING, Any, Sequence, TextIO
 
 from . import __version__
 from ._config import Config, UsageError, parse
 
 if TYPE_CHECKING:
-    from ._results import RunTotals, TestReport
+    from ._results import RunTotals
 
-EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_INTERNAL, EXIT_USAGE, EXIT_NO_TESTS = 0, 1, 2, 3, 4, 5
+
+
+class ExitCode(IntEnum):
+    """trialish's exit status, as pytest's."""
+
+    OK = 0
+    TESTS_FAILED = 1
+    INTERRUPTED = 2
+    INTERNAL_ERROR = 3
+    USAGE_ERROR = 4
+    NO_TESTS = 5
 
 
 def _say(message: str) -> None:
@@ -78,17 +89,17 @@ def _print_help_topic(topic: str) -> None:
             print("\n".join(missing))
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> ExitCode:
     argv = sys.argv[1:] if argv is None else argv
     try:
         config = parse(argv)
     except UsageError as exc:
         hint = "" if "see --help" in str(exc) else " (see trialish --help)"
         _say(f"error: {exc}{hint}")
-        return EXIT_USAGE
+        return ExitCode.USAGE_ERROR
     if config.help_topic is not None:
         _print_help_topic(config.help_topic)
-        return EXIT_OK
+        return ExitCode.OK
     claim = None
     try:
         from ._outputs import claim_stdout
@@ -97,10 +108,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(config, claim)
     except UsageError as exc:
         _say(f"error: {exc}")
-        return EXIT_USAGE
+        return ExitCode.USAGE_ERROR
     except KeyboardInterrupt:
         _say("interrupted")
-        return EXIT_INTERRUPTED
+        return ExitCode.INTERRUPTED
     finally:
         if claim is not None:
             claim.release()
@@ -120,7 +131,7 @@ def _open_log(config: Config, temp_path: str) -> tuple[TextIO, bool]:
                          f"{exc.strerror or exc}") from None
 
 
-def _run(config: Config, claim: Any = None) -> int:
+def _run(config: Config, claim: Any = None) -> ExitCode:
     from ._debugging import check_coverage_installed, disable_modules, make_debugger, set_up_process
     from ._host import ReactorHost
     from ._reactor import ReactorChoiceError, unavailable_reason
@@ -200,7 +211,7 @@ def _run(config: Config, claim: Any = None) -> int:
                 outcome = None
             if outcome is None:  # pdb's runcall returns None when it quits
                 _say("interrupted: the debugger quit")
-                return EXIT_INTERRUPTED
+                return ExitCode.INTERRUPTED
             totals, internal_error = outcome
     finally:
         host.shut_down()  # before the temp directory goes: shutdown triggers may log
@@ -213,19 +224,25 @@ def _run(config: Config, claim: Any = None) -> int:
         if problem is not None:
             _say(problem)
     if internal_error is not None:
-        if type(internal_error).__name__ == "StartError":  # _workers: not our bug
+        if config.jobs > 1 and _is_start_error(internal_error):  # not our bug
             _say(f"error: {internal_error}")
-            return EXIT_USAGE
+            return ExitCode.USAGE_ERROR
         _say("internal error, please report it:\n" + internal_error)
-        return EXIT_INTERNAL
+        return ExitCode.INTERNAL_ERROR
     if totals.interrupted:
         not_run = len(specs) - len(totals.reports)
         _say(f"interrupted: {len(totals.reports)} of {len(specs)} tests ran, {not_run} did not")
-        return EXIT_INTERRUPTED
+        return ExitCode.INTERRUPTED
     if not specs:
         _say(chosen.empty_reason(config))
-        return EXIT_NO_TESTS
-    return EXIT_OK if totals.successful else EXIT_FAILED
+        return ExitCode.NO_TESTS
+    return ExitCode.OK if totals.successful else ExitCode.TESTS_FAILED
+
+
+def _is_start_error(error: object) -> bool:
+    from ._workers import StartError
+
+    return isinstance(error, StartError)
 
 
 def _names(config: Config) -> tuple[str, ...] | None:

@@ -23,7 +23,6 @@ _TRIAL_DIR = os.sep + os.path.join("twisted", "trial", "_")
 # (function name, file name, line number) -- the part of a frame we print.
 FrameTuple = tuple[str, str, int]
 
-TB_FORMATS = {"default", "brief", "verbose"}
 
 
 def qualified_name(exc_type: type) -> str:

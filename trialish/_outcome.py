@@ -111,10 +111,6 @@ class Collector:
         if self.skip_reason is None:
             self.skip_reason = reason
 
-    @property
-    def has_errors(self) -> bool:
-        return bool(self.problems)
-
     def finish(
         self, duration: float = 0.0, warnings: Iterable[str] = (), output: str = ""
     ) -> TestReport:
