@@ -182,6 +182,8 @@ class ReactorHost:
             guard(reactor, again=True)  # trial's _wait deletes reactor.stop when it is done
         if _LOOP.child_signals is None:
             _LOOP.child_signals = _install_child_signals(reactor)
+        if _LOOP.child_signals.__class__ is _PolledChildren:
+            _LOOP.child_signals.before_wait(self)
         klass = type(reactor)
         waiting.end_loop = functools.partial(klass.crash, reactor)
         timer = None
@@ -311,14 +313,10 @@ def _install_child_signals(reactor: Any) -> Any:
     loop = getattr(reactor, "_asyncioEventloop", None)
     if loop is not None and type(loop).__module__.startswith("uvloop"):
         # uvloop owns the signal wake-up file descriptor while its loop runs,
-        # so Twisted's SIGCHLD waker would never hear of a child's exit.
-        from twisted.internet import process
-
-        try:
-            loop.add_signal_handler(signal.SIGCHLD, process.reapAllProcesses)
-        except (ValueError, RuntimeError, NotImplementedError):
-            return False
-        return _UvloopChildSignals(loop)
+        # so Twisted's SIGCHLD waker would never hear of a child's exit; and
+        # uvloop's own SIGCHLD handling (libuv) reaps children itself, taking
+        # their exit status from Twisted.  So under uvloop children are polled.
+        return _PolledChildren()
     handling = _ChildSignalHandling(reactor._addInternalReader, reactor._removeInternalReader)
     try:
         handling.install()
@@ -327,14 +325,26 @@ def _install_child_signals(reactor: Any) -> Any:
     return handling
 
 
-class _UvloopChildSignals:
-    """SIGCHLD through uvloop's own signal handling (see :func:`_install_child_signals`)."""
+class _PolledChildren:
+    """Child processes reaped by polling, for uvloop (see :func:`_install_child_signals`).
 
-    def __init__(self, loop: Any) -> None:
-        self.loop = loop
+    Each wait starts by reaping, and while children are alive it reaps every
+    tenth of a second: a child's exit is noticed at most that late.
+    """
+
+    def before_wait(self, host: ReactorHost) -> None:
+        from twisted.internet import process
+
+        process.reapAllProcesses()
+        if process.reapProcessHandlers:
+            host.call_later(0.1, self._reap_while_waiting, host)
+
+    def _reap_while_waiting(self, host: ReactorHost) -> None:
+        if _LOOP.wait is not None:
+            self.before_wait(host)
 
     def uninstall(self) -> None:
-        self.loop.remove_signal_handler(signal.SIGCHLD)
+        pass
 
 
 def _uninstall_child_signals() -> None:
