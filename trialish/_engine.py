@@ -31,7 +31,7 @@ from ._host import ReactorHost, set_iterate_warning
 from ._janitor import Janitor
 from ._logcapture import LogCapture, TestContext
 from ._outcome import TEST_PHASE, Collector, Todo
-from ._phases import GeneratorPhaseError, PhaseCaller, SynchronousResultError
+from ._phases import GeneratorPhaseError, PhaseCaller, SynchronousResultError, popped_cleanups
 from ._results import Kind, TestReport
 from ._stdlib_bridge import EXPECTED_FAILURE_REASON, SubTestOutcome, is_should_stop, run_stdlib_case
 from ._trial_bridge import adapt_trial_case
@@ -112,10 +112,7 @@ class Engine:
             self._depth -= 1
             if self.watchdog is not None:
                 self.watchdog.restore(armed)
-        self._take_logged_errors(context, collector)
-        warning_lines = context.warning_lines()
-        self.logs.end_test(context)
-        return collector.finish(time.perf_counter() - started, warning_lines)
+        return self._report(collector, context, started)
 
     def _process_state(self, test_id: str) -> _hygiene.Snapshot:
         """The snapshot this test's changes to the process are measured against.
@@ -145,14 +142,11 @@ class Engine:
             gc.collect()
         else:
             collect_test_garbage(collections)
-        self._take_logged_errors(context, collector)
-        warning_lines = context.warning_lines()
-        if leftovers:
-            warning_lines.extend(leftovers)
-        self.logs.end_test(context)
-        return collector.finish(time.perf_counter() - started, warning_lines)
+        return self._report(collector, context, started, leftovers)
 
-    def _take_logged_errors(self, context: TestContext, collector: Collector) -> None:
+    def _report(self, collector: Collector, context: TestContext, started: float,
+                leftovers: list[str] | None = None) -> TestReport:
+        """The test's one report: its problems, its logged errors and its warnings."""
         for failure in context.take_errors():
             from ._failures import format_failure
 
@@ -160,6 +154,11 @@ class Engine:
                 Kind.ERROR, "log", f"{failure.type.__module__}.{failure.type.__qualname__}",
                 format_failure(failure, self.settings.tb_detail),
             )
+        warning_lines = context.warning_lines()
+        if leftovers:
+            warning_lines.extend(leftovers)
+        self.logs.end_test(context)
+        return collector.finish(time.perf_counter() - started, warning_lines)
 
     # -- the test ------------------------------------------------------------
 
@@ -217,37 +216,26 @@ class Engine:
                 collector.add("setUp", exc)
                 return
         variables = contextvars.copy_context()
-        call = self.phases.call
+
+        def passed(phase: str, label: str, function: Callable[[], Any]) -> bool:
+            errors = self.phases.call(label, function, waits, timeout, case, variables)
+            for error in errors:
+                self._note(phase, error, collector)
+            return not errors
+
         try:
-            errors = call("setUp", case.setUp, waits, timeout, case, variables)
-            setup_ok = not errors
-            if errors:
-                self._note_all("setUp", errors, collector)
-            else:
-                errors = call(method_name, getattr(case, method_name), waits, timeout, case, variables)
-                if errors:
-                    self._note_all(TEST_PHASE, errors, collector)
-            cleanups = getattr(case, "_cleanups", None)
-            while cleanups:
-                function, args, kwargs = cleanups.pop()
-                name = getattr(function, "__name__", repr(function))
-                errors = call(f"cleanup function {name}", _bound(function, args, kwargs), waits,
-                              timeout, case, variables)
-                if errors:
-                    self._note_all("cleanup", errors, collector)
+            setup_ok = passed("setUp", "setUp", case.setUp)
             if setup_ok:
-                errors = call("tearDown", case.tearDown, waits, timeout, case, variables)
-                if errors:
-                    self._note_all("tearDown", errors, collector)
+                passed(TEST_PHASE, method_name, getattr(case, method_name))
+            for name, cleanup in popped_cleanups(getattr(case, "_cleanups", None)):
+                passed("cleanup", f"cleanup function {name}", cleanup)
+            if setup_ok:
+                passed("tearDown", "tearDown", case.tearDown)
         finally:
             # As the stdlib's run() does: without it the case and its outcome
             # form a reference cycle, and every test would be garbage that
             # only the collector can free.
             case._outcome = None
-
-    def _note_all(self, phase: str, errors: Any, collector: Collector) -> None:
-        for error in errors:
-            self._note(phase, error, collector)
 
     def _note(self, phase: str, error: Any, collector: Collector) -> None:
         if is_should_stop(error):
@@ -280,10 +268,6 @@ class Engine:
             warnings.warn(message, DirtyReactorWarning)
         else:
             collector.add_text(Kind.ERROR, "janitor", "trialish.DirtyReactorAggregateError", text)
-
-
-def _bound(function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Callable[[], Any]:
-    return lambda: function(*args, **kwargs)
 
 
 def _failure_of(error: BaseException) -> Failure:

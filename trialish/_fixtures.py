@@ -32,7 +32,7 @@ from . import _attributes
 from ._failures import format_any, qualified_name
 from ._janitor import stop_thread_pool
 from ._outcome import SETUP_PHASE, TEARDOWN_PHASE, classify
-from ._phases import PhaseCaller
+from ._phases import PhaseCaller, popped_cleanups
 from ._results import Kind, Problem, Status, TestReport
 from ._specs import TestSpec
 
@@ -203,11 +203,8 @@ class Fixtures:
     def _class_cleanups(self, cls: type, name: str, waits: bool, timeout: float) -> list[Problem]:
         """``addClassCleanup`` functions, last added first (``doClassCleanups``)."""
         problems: list[Problem] = []
-        cleanups = getattr(cls, "_class_cleanups", None)
-        while isinstance(cleanups, list) and cleanups:
-            function, args, kwargs = cleanups.pop()
-            label = f"class cleanup {getattr(function, '__name__', repr(function))} ({name})"
-            called = self._call(label, lambda: function(*args, **kwargs), waits, timeout,
+        for function_name, cleanup in popped_cleanups(getattr(cls, "_class_cleanups", None)):
+            called = self._call(f"class cleanup {function_name} ({name})", cleanup, waits, timeout,
                                 tearing_down=True)
             problems += called.problems
         return problems
@@ -247,12 +244,9 @@ class Fixtures:
     def _module_cleanups(self, module_name: str, timeout: float) -> list[Problem]:
         """``unittest.addModuleCleanup`` functions, last added first."""
         problems: list[Problem] = []
-        cleanups = getattr(unittest.case, "_module_cleanups", None)
-        while isinstance(cleanups, list) and cleanups:
-            function, args, kwargs = cleanups.pop()
-            label = f"module cleanup {getattr(function, '__name__', repr(function))} ({module_name})"
-            called = self._call(label, lambda: function(*args, **kwargs), True, timeout,
-                                tearing_down=True)
+        for function_name, cleanup in popped_cleanups(getattr(unittest.case, "_module_cleanups", None)):
+            called = self._call(f"module cleanup {function_name} ({module_name})", cleanup, True,
+                                timeout, tearing_down=True)
             problems += called.problems
         return problems
 

@@ -152,9 +152,7 @@ class ReactorHost:
         return _LOOP.wait is not None or _LOOP.test_runs > 0
 
     def call_later(self, seconds: float, function: Callable[..., Any], *args: Any) -> Any:
-        call = self.reactor.callLater(seconds, function, *args)
-        call.trialish_own = True  # a timeout timer, not the test's: never report it
-        return call
+        return _own_call(self.reactor, seconds, function, *args)
 
     def turn(self) -> Any:
         """A Deferred fired by the reactor on its next iteration."""
@@ -188,8 +186,7 @@ class ReactorHost:
         waiting.end_loop = functools.partial(klass.crash, reactor)
         timer = None
         if waiting.timeout is not None:
-            timer = reactor.callLater(waiting.timeout, waiting.time_out)
-            timer.trialish_own = True
+            timer = _own_call(reactor, waiting.timeout, waiting.time_out)
         waiting.deferred.addBoth(waiting.fired)
         _LOOP.wait = waiting
         self.ever_ran = True
@@ -235,8 +232,7 @@ class ReactorHost:
 
         try:
             reactor.callWhenRunning(stop)
-            cut_off = reactor.callLater(10, klass.crash, reactor)
-            cut_off.trialish_own = True
+            cut_off = _own_call(reactor, 10, klass.crash, reactor)
             klass.run(reactor, installSignalHandlers=False)
             if cut_off.active():
                 cut_off.cancel()
@@ -245,6 +241,13 @@ class ReactorHost:
         finally:
             _LOOP.ending = False
             _uninstall_child_signals()
+
+
+def _own_call(reactor: Any, seconds: float, function: Callable[..., Any], *args: Any) -> Any:
+    """A delayed call of trialish's own (a timer): the janitor never reports it."""
+    call = reactor.callLater(seconds, function, *args)
+    call.trialish_own = True
+    return call
 
 
 _PLAIN_LOOP: dict[type, bool] = {}

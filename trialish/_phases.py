@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import contextvars
 import inspect
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from twisted.internet.defer import Deferred, TimeoutError as DeferredTimeout
 from twisted.python.failure import Failure
@@ -50,6 +50,22 @@ class GeneratorPhaseError(TypeError):
 
 
 GeneratorPhaseError.__module__ = "trialish"
+
+
+def popped_cleanups(cleanups: Any) -> Iterator[tuple[str, Callable[[], Any]]]:
+    """``addCleanup``-style ``(function, args, kwargs)`` entries, last added first.
+
+    Yields each one's name and a call of it; popped one at a time, so a
+    cleanup that adds another has it run too (as the stdlib does).  For a
+    test's cleanups and for class and module cleanups alike.
+    """
+    while isinstance(cleanups, list) and cleanups:
+        function, args, kwargs = cleanups.pop()
+        yield getattr(function, "__name__", repr(function)), _bound(function, args, kwargs)
+
+
+def _bound(function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Callable[[], Any]:
+    return lambda: function(*args, **kwargs)
 
 
 class PhaseCaller:
